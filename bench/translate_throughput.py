@@ -1,0 +1,219 @@
+"""Translation throughput: the engine against argostranslate's own path and raw CTranslate2.
+
+Builds the base-size test package (Transformer-base, int8, 32k vocabulary, random weights) in a
+temporary folder and translates the same sentences (the sample article's, repeated to about
+``--sentences``) three ways in one run, all with ``intra_threads=2, inter_threads=1``:
+
+- argostranslate: ``apply_packaged_translation`` once per paragraph, with a sentencizer using
+  ``reader.segment.split_sentences`` (what an Argos-based app does);
+- engine: ``models.engine.Engine.translate`` on all sentences (with tokens and attention);
+- raw: one ``translate_batch`` call on all pre-tokenised sentences (no attention, no decoding).
+
+Then, in a fresh process, the peak RSS of loading the base package and translating the sample.
+
+Usage: python bench/translate_throughput.py [--sentences 300]
+Last line: ``speedup_vs_argostranslate=X overhead_vs_ctranslate2=Y`` (X = argos time / engine
+time, goal >= 3.0; Y = raw time / engine time, goal >= 0.9).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = next((ROOT / "seeds").glob("*.txt"))
+THREADS = {"intra_threads": 2, "inter_threads": 1}
+CPU_SECONDS: list[float] = []
+
+
+def sandbox(tmp: Path) -> None:
+    """Point every data folder at ``tmp`` before argostranslate is imported."""
+    for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+        os.environ[var] = str(tmp / var.lower())
+    os.environ["ARGOS_PACKAGES_DIR"] = str(tmp / "argos-packages")
+    os.environ["BIREADER_HOME"] = str(tmp / "home")
+
+
+def splitter():
+    """The app's sentence splitter, or a plain regex if reader.segment is not there yet."""
+    try:
+        from reader.segment import split_sentences
+
+        return split_sentences
+    except ImportError:
+        return lambda text: [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
+
+
+def paragraphs(n_sentences: int) -> list[str]:
+    """The sample article's paragraphs, repeated until they hold about ``n_sentences`` sentences."""
+    split = splitter()
+    seed = [line.strip() for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    out: list[str] = []
+    count = 0
+    while count < n_sentences:
+        for para in seed:
+            out.append(para)
+            count += len(split(para))
+            if count >= n_sentences:
+                break
+    return out
+
+
+class Sentencizer:
+    def __init__(self) -> None:
+        self.split = splitter()
+
+    def split_sentences(self, text: str) -> list[str]:
+        return self.split(text)
+
+
+def timed(fn):
+    """Wall seconds and the result; CPU seconds go to CPU_SECONDS (robust when cores are shared)."""
+    start, cpu = time.perf_counter(), time.process_time()
+    result = fn()
+    CPU_SECONDS.append(time.process_time() - cpu)
+    return time.perf_counter() - start, result
+
+
+def run_argos(package, translator, paras: list[str]) -> tuple[float, list[str]]:
+    from argostranslate.translate import apply_packaged_translation
+
+    sentencizer = Sentencizer()
+
+    def go():
+        return [
+            apply_packaged_translation(package, p, translator, sentencizer, num_hypotheses=1)[0].value
+            for p in paras
+        ]
+
+    return timed(go)
+
+
+def run_raw(package, translator, sentences: list[str]) -> tuple[float, int]:
+    tokens = [package.tokenizer.encode(s) for s in sentences]
+
+    def go():
+        return translator.translate_batch(
+            tokens,
+            max_batch_size=64,
+            batch_type="examples",
+            beam_size=4,
+            length_penalty=0.2,
+            replace_unknowns=True,
+            return_scores=True,
+        )
+
+    seconds, results = timed(go)
+    return seconds, sum(len(r.hypotheses[0]) for r in results)
+
+
+def peak_rss_child() -> None:
+    """Child mode: load the installed base package, translate the sample, print the peak RSS."""
+    from models.engine import DecodeSettings, Engine
+
+    split = splitter()
+    text = SEED.read_text(encoding="utf-8")
+    sentences = [s for line in text.splitlines() if line.strip() for s in split(line)]
+    engine = Engine.for_pair("nl", "en", DecodeSettings(**THREADS))
+    engine.translate(sentences)
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)  # KiB on Linux
+
+
+def peak_rss_mb() -> float:
+    """Peak RSS of a fresh process loading the package and translating the sample.
+
+    Linux carries a process's peak RSS across fork and exec, so this runs while the parent is
+    still small (before it builds or loads any model).
+    """
+    child = [sys.executable, __file__, "--peak-rss-child"]
+    proc = subprocess.run(child, env=dict(os.environ), capture_output=True, text=True, check=True)
+    return int(proc.stdout) / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sentences", type=int, default=300)
+    parser.add_argument("--peak-rss-child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.peak_rss_child:
+        peak_rss_child()
+        return 0
+
+    with tempfile.TemporaryDirectory(prefix="bireader-bench-") as tmp:
+        sandbox(Path(tmp))
+        from models import packages
+
+        # build in a child so this process stays small: the RSS child below inherits its peak
+        path = Path(tmp) / "base.argosmodel"
+        build = [sys.executable, "-m", "models.testpackage", str(path), "--size", "base"]
+        seconds, _ = timed(lambda: subprocess.run(build, cwd=ROOT, check=True, capture_output=True))
+        print(f"built the base test package in {seconds:.1f} s ({path.stat().st_size / 1e6:.0f} MB)")
+        package = packages.install_file(path)
+        print(f"peak RSS translating the sample with the base package: {peak_rss_mb():.0f} MB")
+        argos_s, engine_s, raw_s = compare(package, args.sentences)
+
+    print(
+        f"speedup_vs_argostranslate={argos_s / engine_s:.2f} overhead_vs_ctranslate2={raw_s / engine_s:.2f}"
+    )
+    return 0
+
+
+def compare(package, n_sentences: int) -> tuple[float, float, float]:
+    """Seconds for argostranslate, the engine and raw CTranslate2 on the same sentences."""
+    import ctranslate2
+    from argostranslate import settings
+
+    from models.engine import DecodeSettings, Engine
+
+    model_dir = str(Path(package.package_path) / "model")
+    translator = ctranslate2.Translator(
+        model_dir, device="cpu", compute_type=settings.compute_type, **THREADS
+    )
+    engine = Engine(package, DecodeSettings(**THREADS))
+    paras = paragraphs(n_sentences)
+    split = splitter()
+    counts = [len(split(p)) for p in paras]
+    sentences = [s for p in paras for s in split(p)]
+    print(f"{len(sentences)} sentences in {len(paras)} paragraphs, beam 4, {THREADS}")
+    engine.translate(sentences[:4])  # warm both translators up
+    translator.translate_batch([package.tokenizer.encode(s) for s in sentences[:4]], beam_size=4)
+
+    raw_s, raw_tokens = run_raw(package, translator, sentences)
+    report("raw translate_batch", raw_s, raw_tokens)
+    engine_s, results = timed(lambda: engine.translate(sentences))
+    tokens = sum(len(r.target_tokens) for r in results)
+    report("engine", engine_s, tokens)
+    argos_s, argos_texts = run_argos(package, translator, paras)
+    report("argostranslate", argos_s, tokens)
+    same = sum(a == b for a, b in zip(paragraph_texts(package, results, counts), argos_texts, strict=True))
+    print(f"same text as argostranslate: {same}/{len(paras)} paragraphs")
+    return argos_s, engine_s, raw_s
+
+
+def report(name: str, seconds: float, tokens: int) -> None:
+    cpu = CPU_SECONDS[-1]
+    print(f"{name + ':':21}{seconds:7.1f} s  {tokens / seconds:6.0f} target tokens/s  (CPU {cpu:.1f} s)")
+
+
+def paragraph_texts(package, results, counts: list[int]) -> list[str]:
+    """The engine's sentences joined per paragraph the way argostranslate decodes a paragraph."""
+    texts, position = [], 0
+    for n in counts:
+        value = package.tokenizer.decode(
+            [t for r in results[position : position + n] for t in r.target_tokens]
+        )
+        texts.append(value[1:] if value.startswith(" ") else value)
+        position += n
+    return texts
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1249 @@
+"""Dutch-English word alignment for hover highlighting: which English words render a Dutch word.
+
+Every (Dutch word, English word) pair gets a lexical score from several kinds of evidence:
+identical tokens, numbers and names; a table of function words and country names; the FreeDict
+dictionary (Dutch surface form and lemma against the English surface form and lemma); and
+cognates by spelling similarity after Dutch->English spelling normalisation. Confident links
+become anchors that fix the local diagonal, a position prior breaks ties (which "de" is which
+"the"), and the two directions are symmetrised grow-diag-final-and style. Model attention, when
+given, only fills in words the lexical evidence left open. Phrase pairs (including Dutch
+discontinuous units such as separable verbs) are extracted from the links so the UI can
+highlight a whole unit.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+import weakref
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Literal, NamedTuple, Protocol
+
+import numpy as np
+
+from reader.errors import ReaderError
+from reader.lemmas import en_lemma, nl_lemma
+from reader.words import Token, tokenize
+
+__all__ = [
+    "ALIGNER_VERSION",
+    "Alignment",
+    "AlignmentError",
+    "Lexicon",
+    "Link",
+    "PhrasePair",
+    "align",
+    "extract_phrases",
+    "phrase_at",
+    "word_attention",
+]
+
+ALIGNER_VERSION = "1"
+MAX_PHRASE = 7
+
+Side = Literal["nl", "en"]
+
+
+class AlignmentError(ReaderError, ValueError):
+    """The input to the aligner is inconsistent (e.g. attention that does not fit the subwords)."""
+
+
+class Lexicon(Protocol):
+    """What the aligner needs from a dictionary (``reader.dictionary.Dictionary`` fits)."""
+
+    def translations(self, word: str) -> Iterable[str]: ...
+
+
+class Link(NamedTuple):
+    i: int  # Dutch token index
+    j: int  # English token index
+    confidence: float
+
+
+class PhrasePair(NamedTuple):
+    """Token indices of a Dutch unit and its English rendering, ascending.
+
+    The English side is contiguous; the Dutch side may have gaps (separable verbs: "belde ... op").
+    """
+
+    nl_span: tuple[int, ...]
+    en_span: tuple[int, ...]
+    confidence: float
+
+    @property
+    def discontinuous(self) -> bool:
+        return self.nl_span[-1] - self.nl_span[0] + 1 != len(self.nl_span)
+
+    def span(self, side: Side) -> tuple[int, ...]:
+        return self.nl_span if side == "nl" else self.en_span
+
+
+@dataclass
+class Alignment:
+    nl_tokens: list[Token]
+    en_tokens: list[Token]
+    links: list[Link]
+    phrases: list[PhrasePair]
+    aligner_version: str = ALIGNER_VERSION
+    # Lookups for hover, computed once: word -> its smallest phrase pair / its links.
+    _smallest: dict[str, list[int]] = field(init=False, repr=False, compare=False)
+    _by_word: dict[str, dict[int, list[Link]]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._smallest = {
+            "nl": _smallest_phrase_index(self.phrases, "nl", len(self.nl_tokens)),
+            "en": _smallest_phrase_index(self.phrases, "en", len(self.en_tokens)),
+        }
+        self._by_word = {"nl": {}, "en": {}}
+        for link in self.links:
+            self._by_word["nl"].setdefault(link.i, []).append(link)
+            self._by_word["en"].setdefault(link.j, []).append(link)
+
+    def to_pharaoh(self) -> str:
+        """Links as ``i-j`` (Dutch index first), the format of alignment tools and gold sets."""
+        return " ".join(f"{link.i}-{link.j}" for link in self.links)
+
+    def to_json(self) -> dict:
+        """A JSON-ready dict (lists and numbers only) for the ``alignments`` table or the CLI."""
+        return {
+            "version": self.aligner_version,
+            "nl": [list(t) for t in self.nl_tokens],
+            "en": [list(t) for t in self.en_tokens],
+            "links": [[k.i, k.j, round(k.confidence, 3)] for k in self.links],
+            "phrases": [
+                [list(p.nl_span), list(p.en_span), round(p.confidence, 3)] for p in self.phrases
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict | str) -> Alignment:
+        """Read back :meth:`to_json` (the dict or its JSON text); callers compare
+        ``aligner_version`` with ``ALIGNER_VERSION`` to decide to realign."""
+        try:
+            if isinstance(data, str | bytes):
+                data = json.loads(data)
+            return cls(
+                nl_tokens=[Token(str(a), int(b), int(c), bool(d)) for a, b, c, d in data["nl"]],
+                en_tokens=[Token(str(a), int(b), int(c), bool(d)) for a, b, c, d in data["en"]],
+                links=[Link(int(i), int(j), float(c)) for i, j, c in data["links"]],
+                phrases=[
+                    PhrasePair(tuple(map(int, a)), tuple(map(int, b)), float(c))
+                    for a, b, c in data["phrases"]
+                ],
+                aligner_version=str(data["version"]),
+            )
+        except (ValueError, KeyError, TypeError, IndexError) as exc:
+            raise AlignmentError(
+                f"A stored alignment could not be read ({exc}): realign the sentence."
+            ) from exc
+
+    def links_of(self, side: Side, index: int) -> list[Link]:
+        """The links of word ``index`` on ``side`` (empty for an unaligned word)."""
+        return list(self._by_word[side].get(index, ()))
+
+
+# --- tables ---------------------------------------------------------------------------------
+# Dutch function words and their usual English renderings, the first rendering the most usual.
+# English renderings are compared with English lemmas too, so "zijn: be" also matches "were".
+
+_FUNCTION_WORDS = """
+de: the | het: the, it | een: a, an, one | 't: the, it | 'n: a, an | 's: the, in the
+ik: i, me | mij: me, i | me: me | mijn: my, mine | m'n: my
+jij: you | je: you, your, yourself | jou: you | jouw: your | u: you | uw: your
+hij: he, him, it | hem: him, it | zijn: his, its, be, have | men: one, people, they, you
+zelf: self, himself, herself, itself, themselves, myself, yourself, own | eigen: own
+hetzelfde: the same, same | dezelfde: the same, same | allebei: both | elkaars: each other's
+wiens: whose | wier: whose | enkel: only, single, just
+zij: she, they, her, them, those | ze: they, she, them, her | haar: her, hers, its, it
+wij: we, us | we: we, us | ons: us, our | onze: our
+jullie: you, your | hun: their, them | hen: them | zich: himself, herself, itself, themselves,
+ oneself | zichzelf: himself, herself, itself, themselves, oneself | elkaar: each other,
+ one another, each, other | mekaar: each other
+dit: this, it | deze: these, this, the | dat: that, this, which, it, who | die: who, that, which,
+ those, these, this, the, it, they, he, she | wie: who, whom | wat: what, which, that, something
+welke: which, what | welk: which, what | waar: where, true | hoe: how | waarom: why
+wanneer: when, whenever | iets: something, anything | niets: nothing, anything | niks: nothing
+iemand: someone, somebody, anyone, anybody | niemand: nobody, no one, anyone
+alles: everything, all, anything | allemaal: all | alle: all, every | al: already, all, yet
+ieder: each, every | iedere: each, every | elk: each, every | elke: each, every
+iedereen: everyone, everybody, anyone | sommige: some | sommigen: some | enkele: some, a few, few
+veel: many, much, a lot, lot | vele: many | weinig: few, little | meer: more | meest: most
+meeste: most | minder: less, fewer | ander: other, another | andere: other, another, different
+anderen: others, other | beide: both | beiden: both | zulke: such | zo'n: about, some, such,
+ around, approximately, roughly | zoveel: so many, so much, as many
+van: of, from, by | in: in, into, inside | op: on, at, upon, up, to | met: with, by
+voor: for, before, in front of, ago, to | na: after | naar: to, towards, for, at
+aan: to, on, at, of | bij: at, with, near, by | door: by, through, because | om: to, at, around,
+ for, about | over: about, over, across, on, in | tegen: against, to | tussen: between, among
+tijdens: during | sinds: since, for | zonder: without | onder: under, below, among, during
+boven: above, over | achter: behind | naast: next to, beside, next | tot: until, till, to, up to
+uit: from, out, of | vanaf: from, since | vanwege: because of, due to, because, owing to
+volgens: according to, according | per: per, a | rond: around, about | rondom: around
+langs: along, past | binnen: within, inside, in | buiten: outside | via: via, through
+namens: on behalf of, behalf | ondanks: despite, in spite of | wegens: because of, due to
+richting: towards, toward | sedert: since | omtrent: about, concerning
+jegens: towards, toward | behalve: except, besides, apart from | dankzij: thanks to, thanks
+ten: at, to | ter: for, at, to | tegenover: opposite, towards, against, compared with
+voorbij: past, beyond, over | omstreeks: around, about | gedurende: during, for
+vanuit: from | naartoe: to, towards | betreffende: concerning, regarding, about
+zoals: as, like, such as | als: as, if, like, when, than
+dan: than, then | toe: to | te: to, too
+en: and | of: or, whether, if | maar: but, only, just | want: because, for, since, as
+omdat: because, since, as | dus: so, therefore, thus | noch: nor, neither | hoewel: although,
+ though | terwijl: while, whereas | toen: when, then | indien: if | zodat: so, so that
+nadat: after | voordat: before | totdat: until | zodra: as soon as | tenzij: unless
+mits: provided, if | alsof: as if, as though | opdat: so that, so | doordat: because, as
+aangezien: since, as, because | naarmate: as | zolang: as long as, while
+niet: not, n't, no | geen: no, not, any, none | nooit: never | ook: also, too, as well, either
+nog: still, yet, even, more, another | weer: again, back | wel: well, do, indeed, though
+zeer: very | heel: very, whole, quite | erg: very, bad | zo: so, as, such, like, this
+er: there, it | daar: there | hier: here | nu: now | vandaag: today | gisteren: yesterday
+morgen: tomorrow, morning | straks: later, soon | misschien: maybe, perhaps
+alleen: only, alone, just | slechts: only, just | pas: only, just, not until | juist: just,
+ right, precisely, exactly, actually | echter: however | vooral: especially, mainly,
+ above all, particularly, mostly | eerder: earlier, before, previously, already
+later: later, afterwards | verder: further, continue, on, also | samen: together
+bijna: almost, nearly | ongeveer: about, approximately, around, some | zelfs: even
+steeds: increasingly, always, still, ever | blijkbaar: apparently, evidently
+inmiddels: meanwhile, by now, now | daarom: therefore, that is why, so, why
+daarna: afterwards, then, after that | daarnaast: besides, in addition, also
+daardoor: because of that, as a result, thereby, so | bovendien: moreover, furthermore,
+ in addition, also | namelijk: namely, because, after all | immers: after all, because
+inderdaad: indeed | tevens: also | eveneens: also, likewise, too | opnieuw: again, anew
+meteen: immediately, right away, at once | direct: immediately, directly, direct
+vaak: often | soms: sometimes | ooit: ever, once | altijd: always | reeds: already
+thans: now, currently | nadien: afterwards, later | vervolgens: then, subsequently, next
+uiteindelijk: eventually, finally, ultimately, in the end | sindsdien: since, since then
+plotseling: suddenly | opeens: suddenly | zowel: both, as well | hetzij: either, or
+ofwel: or, either | zowat: about, nearly, almost | bijvoorbeeld: for example, for instance,
+ e.g. | enzovoort: and so on, etc
+ja: yes | nee: no | toch: still, yet, nevertheless, after all | even: just, briefly, moment
+ben: be | bent: be | is: be | was: be | waren: be | geweest: be | wezen: be
+hebben: have | heb: have | hebt: have | heeft: have | had: have | hadden: have | gehad: have
+zal: will, shall, would | zullen: will, shall | zult: will | zou: would, should, will
+zouden: would, should | kan: can, could, may, able | kunnen: can, could, able, be able
+kon: could, can, able | konden: could, able | kunt: can | moet: must, have to, should, need
+moeten: must, have to, should, need | moest: had to, must, should | moesten: had to, must
+wil: want, will, wish | willen: want, wish | wilde: want, wanted | wilden: want | wou: want
+mag: may, can, allowed, be allowed | mogen: may, can, allowed | mocht: could, might, allowed
+mochten: could, might | worden: be, become, get | wordt: be, become, get | werd: be, become
+werden: be, become | geworden: be, become | laten: let, have, make | laat: let, late
+liet: let | doen: do, make | doet: do, make | deed: do, make | gedaan: do, make
+gaan: go, will, be going | gaat: go, will | ging: go | gingen: go | gegaan: go
+komen: come | komt: come | kwam: come | kwamen: come | gekomen: come
+twee: two, 2 | drie: three, 3 | vier: four, 4 | vijf: five, 5 | zes: six, 6 | zeven: seven, 7
+acht: eight, 8 | negen: nine, 9 | tien: ten, 10 | elf: eleven, 11 | twaalf: twelve, 12
+dertien: thirteen | veertien: fourteen | vijftien: fifteen | zestien: sixteen
+zeventien: seventeen | achttien: eighteen | negentien: nineteen | twintig: twenty
+dertig: thirty | veertig: forty | vijftig: fifty | zestig: sixty | zeventig: seventy
+tachtig: eighty | negentig: ninety | honderd: hundred | duizend: thousand | miljoen: million
+miljard: billion | half: half | halve: half | anderhalf: one and a half, and a half, half
+eerste: first | tweede: second | derde: third | vierde: fourth | vijfde: fifth
+laatste: last, latest, final | enige: only, some, any, sole
+"""
+
+# Country and name correspondences spelling similarity cannot find, and adjectives of nationality.
+_NAMES = """
+rusland: russia | russisch: russian | russische: russian | russen: russians, russian
+oekraïne: ukraine | oekraïens: ukrainian | oekraïense: ukrainian | oekraïner: ukrainian
+oekraïners: ukrainians, ukrainian | wit-rusland: belarus | turkije: turkey | turks: turkish
+turkse: turkish | nederland: netherlands | nederlands: dutch | nederlandse: dutch
+nederlanders: dutch | duitsland: germany | duits: german | duitse: german | frankrijk: france
+frans: french | franse: french | belgië: belgium | belgisch: belgian | belgische: belgian
+engeland: england | engels: english | engelse: english | groot-brittannië: britain, great britain
+brits: british | britse: british | verenigde: united | staten: states | vs: us, usa, united states
+amerika: america | amerikaans: american | amerikaanse: american | europa: europe
+europees: european | europese: european | polen: poland | pools: polish | poolse: polish
+spanje: spain | spaans: spanish | spaanse: spanish | italië: italy | italiaans: italian
+italiaanse: italian | zweden: sweden | zweeds: swedish | zweedse: swedish | noorwegen: norway
+denemarken: denmark | zwitserland: switzerland | oostenrijk: austria | griekenland: greece
+hongarije: hungary | roemenië: romania | tsjechië: czech republic, czechia | finland: finland
+china: china | chinees: chinese | chinese: chinese | japan: japan | japans: japanese
+japanse: japanese | syrië: syria | irak: iraq | israël: israel | egypte: egypt
+moskou: moscow | kiev: kyiv, kiev | kyiv: kyiv, kiev | brussel: brussels | londen: london
+parijs: paris | den: the | haag: hague | navo: nato | vn: un, united nations | eu: eu
+westen: west | oosten: east | noorden: north | zuiden: south | westerse: western
+westers: western | oostelijk: eastern | krim: crimea | kremlin: kremlin | poetin: putin
+zelensky: zelensky, zelenskyy | zelenski: zelensky, zelenskyy | donbas: donbas
+"""
+
+# Separable-verb particles: a particle after a verb may form one verb with it ("belde ... op").
+_PARTICLES = frozenset(
+    "op aan af uit mee in over terug door weg toe na bij neer voor langs om vast los samen tegen"
+    " achter binnen buiten open dicht thuis vrij kapot".split()
+)
+
+# A particle ends its clause, or is followed by a conjunction or a preposition (extraposed
+# phrase: "haalde ... uit naar het Westen"); before an article or a noun it is a preposition.
+_AFTER_PARTICLE = frozenset(
+    "en of maar want omdat dat als toen terwijl zodat nadat voordat hoewel te naar met voor op in"
+    " aan van bij over tegen tot om door uit tussen zonder sinds tijdens na".split()
+)
+
+# Adverbial pronouns: "daarover" = "about that"; the preposition part and the pronoun part.
+_PRONOUN_PARTS = {
+    "er": ("it", "there", "them"),
+    "daar": ("that", "it", "this", "there"),
+    "hier": ("this", "here", "it"),
+    "waar": ("which", "what", "where", "whom"),
+}
+_ADVERB_PREPOSITIONS = {
+    "mee": ("with",), "toe": ("to",), "van": ("of", "from", "about"), "over": ("about", "on"),
+    "voor": ("for", "before"), "door": ("by", "through", "because"), "aan": ("to", "on", "of"),
+    "op": ("on", "at", "to"), "in": ("in", "into"), "uit": ("from", "out of", "out"),
+    "om": ("for", "because", "why"), "bij": ("with", "at", "by"), "tegen": ("against",),
+    "na": ("after",), "naar": ("to", "at", "for"), "onder": ("under", "below"),
+    "tussen": ("between",), "achter": ("behind",), "langs": ("along", "past"),
+    "zonder": ("without",), "binnen": ("within", "inside"), "boven": ("above", "over"),
+}
+
+# English words a translation adds with no Dutch counterpart; kept out of cognate matching.
+_EN_FUNCTION = frozenset(
+    "the a an of to in on at for with by from and or but not no be is are was were been being"
+    " have has had do does did will would shall should can could may might must it its this that"
+    " these those there here he she they we you i me him her them us my his their our your who"
+    " whom which what as than then so if when while about".split()
+)
+
+_CLAUSE_BREAKS = frozenset(",;:()\"„“”«»")
+_QUOTES = "\"'„“”‘’‚«»‹›`"
+_PUNCT_CLASSES = {
+    **{q: '"' for q in _QUOTES},
+    ",,": '"', "''": '"', "``": '"',
+    "(": "(", "[": "(", "{": "(", ")": ")", "]": ")", "}": ")",
+    "-": "-", "–": "-", "—": "-", "‐": "-",
+    "...": "…", "…": "…",
+}
+
+
+def _parse_table(text: str) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """``"de: the | een: a, an"`` -> {"de": (("the",),), "een": (("a",), ("an",))}.
+
+    A new line starts a new item unless it is indented (a continuation).
+    """
+    table: dict[str, list[tuple[str, ...]]] = {}
+    for item in re.sub(r"\n(?! )", "|", text).replace("\n", " ").split("|"):
+        if ":" not in item:
+            continue
+        word, glosses = item.split(":", 1)
+        renderings = table.setdefault(word.strip(), [])
+        for gloss in glosses.split(","):
+            words = tuple(gloss.split())
+            if words and words not in renderings:
+                renderings.append(words)
+    return {k: tuple(v) for k, v in table.items()}
+
+
+FUNCTION_WORDS = _parse_table(_FUNCTION_WORDS)
+NAMES = _parse_table(_NAMES)
+for _pronoun, _objects in _PRONOUN_PARTS.items():
+    for _prep, _renderings in _ADVERB_PREPOSITIONS.items():
+        _glosses = [tuple(f"{r} {o}".split()) for r in _renderings for o in _objects]
+        _glosses += [tuple(r.split()) for r in _renderings]
+        FUNCTION_WORDS.setdefault(_pronoun + _prep, tuple(_glosses))
+
+# --- scores ---------------------------------------------------------------------------------
+# Lexical scores are in [0, 1]: roughly the probability that the pair is a translation link.
+
+IDENTICAL = 0.95
+NUMBER = 0.95
+NAME = 0.92
+PUNCT = 0.85
+DICT_SINGLE = 0.85
+DICT_PART = 0.6
+DICT_COMPOUND = 0.5
+FUNCTION_FIRST = 0.72
+FUNCTION_OTHER = 0.55
+COGNATE_MIN = 0.55
+FALSE_FRIEND = 0.45
+SEPARABLE = 0.8
+GAP_FILL = 0.35
+BLOCK = 0.8  # confidence of a multi-word rendering's words, relative to its score
+ATTENTION_MIN = 0.3
+LINK_THRESHOLD = 0.22
+ANCHOR = 0.8
+REFINE_ANCHOR = 0.5
+NEIGHBOUR_BONUS = 0.25
+
+
+@dataclass(slots=True)
+class _Word:
+    """What the scorers need to know about one token, computed once per token."""
+
+    text: str
+    lower: str
+    is_word: bool
+    keys: tuple[str, ...]  # forms to match against glosses (English side: surface and lemma)
+    norm: str  # spelling-normalised form for cognates
+    number: str | None
+    capitalised: bool
+
+
+def _strip_accents(text: str) -> str:
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_NL_SPELLING = (
+    (re.compile(r"ij"), "y"),
+    (re.compile(r"oe"), "u"),
+    (re.compile(r"sch"), "s"),
+    (re.compile(r"([ao])ntie(s|n)?$"), r"\1nce"),
+    (re.compile(r"(en)tie(s|n)?$"), r"ence"),
+    (re.compile(r"[ts]ie(s|n)?$"), "tion"),
+    (re.compile(r"teit(en)?$"), "ty"),
+    (re.compile(r"isme$"), "ism"),
+    (re.compile(r"iek(e|en)?$"), "ic"),
+    (re.compile(r"ief$|ieve$"), "ive"),
+    (re.compile(r"ie$"), "y"),
+    (re.compile(r"k"), "c"),
+    (re.compile(r"z"), "s"),
+    (re.compile(r"(.)\1"), r"\1"),
+)
+_EN_SPELLING = (
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"th"), "t"),
+    (re.compile(r"ck"), "c"),
+    (re.compile(r"k"), "c"),
+    (re.compile(r"z"), "s"),
+    (re.compile(r"(.)\1"), r"\1"),
+)
+
+
+@lru_cache(maxsize=1 << 16)
+def _normalise(word: str, lang: str) -> str:
+    """A spelling skeleton on which Dutch and English cognates look alike (oekraine -> ucraine)."""
+    text = _strip_accents(word.lower())
+    for pattern, replacement in _NL_SPELLING if lang == "nl" else _EN_SPELLING:
+        text = pattern.sub(replacement, text)
+    return text.replace("y", "i")
+
+
+_NUMBER_TEXT = re.compile(r"\d+(?:[.,]\d+)*")
+_NL_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
+_EN_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+
+
+def _number_value(text: str, lang: str) -> str | None:
+    """Dutch "3.000" and "1,5" and English "3,000" and "1.5" compare equal after this."""
+    if not _NUMBER_TEXT.fullmatch(text):
+        return None
+    thousands, decimal = (".", ",") if lang == "nl" else (",", ".")
+    pattern = _NL_THOUSANDS if lang == "nl" else _EN_THOUSANDS
+    if pattern.fullmatch(text):
+        text = text.replace(thousands, "")
+    return text.replace(decimal, ".")
+
+
+_NEGATIONS = {"n't": "not", "won't": "will", "can't": "can", "cannot": "can", "shan't": "shall"}
+
+
+# Glosses are in American spelling; translations may be British ("recognise", "labour").
+_AMERICAN_SPELLING = re.compile(
+    r"(?<=\w{3})is(e|es|ed|ing|ation|ations)$|(?<=\w{3})our(s|ed|ing)?$|(?<=\w{2})tre(s)?$"
+    r"|(?<=\w{2})yse(s|d)?$|^(de|of)fence(s)?$"
+)
+
+
+def _americanise(m: re.Match[str]) -> str:
+    text = m.group()
+    if text.startswith("is"):
+        return "iz" + text[2:]
+    if text.startswith("our"):
+        return "or" + text[3:]
+    if text.startswith("tre"):
+        return "ter" + text[3:]
+    if text.startswith("yse"):
+        return "yze" + text[3:]
+    return text.replace("fence", "fense")
+
+
+@lru_cache(maxsize=1 << 16)
+def _en_keys(lower: str) -> tuple[str, ...]:
+    keys = [lower]
+    lemma = en_lemma(lower)
+    if lemma != lower:
+        keys.append(lemma.lower())
+    american = _AMERICAN_SPELLING.sub(_americanise, lower)
+    if american != lower:
+        keys += [american, en_lemma(american).lower()]
+    if lower.endswith(("n't", "n’t")):
+        base = _NEGATIONS.get(lower, lower[:-3])
+        keys += [base, en_lemma(base).lower(), "not", "n't"]
+    return tuple(dict.fromkeys(keys))
+
+
+@lru_cache(maxsize=1 << 16)
+def _nl_keys(lower: str) -> tuple[str, ...]:
+    lemma = nl_lemma(lower).lower()
+    return (lower,) if lemma == lower else (lower, lemma)
+
+
+def _words(tokens: Sequence[Token], lang: str) -> list[_Word]:
+    words = []
+    sentence_start = True
+    for tok in tokens:
+        text = tok.text.replace("’", "'")
+        lower = text.lower()
+        keys = (_nl_keys if lang == "nl" else _en_keys)(lower) if tok.is_word else (lower,)
+        capitalised = tok.is_word and text[:1].isupper() and not sentence_start
+        words.append(
+            _Word(
+                text=text,
+                lower=lower,
+                is_word=tok.is_word,
+                keys=keys,
+                norm=_normalise(lower, lang) if tok.is_word else lower,
+                number=_number_value(text, lang) if tok.is_word else None,
+                capitalised=capitalised,
+            )
+        )
+        if tok.is_word:
+            sentence_start = False
+        elif text in ".!?:;\"„“”«»()":
+            sentence_start = True
+    return words
+
+
+class _Scorer:
+    """Fills the lexical score matrix ``L[i, j]`` from each kind of evidence (max wins)."""
+
+    def __init__(self, nl: list[_Word], en: list[_Word], dictionary: Lexicon | None) -> None:
+        self.nl, self.en = nl, en
+        self.L = np.zeros((len(nl), len(en)), dtype=np.float32)
+        self.dictionary = dictionary
+        # Multi-word renderings found in order ("volgens" -> "according to"): linked as a unit.
+        self.blocks: list[tuple[int, range, float]] = []
+        # (verb, particle) of separable verbs found in the dictionary ("belde ... op").
+        self.separable: list[tuple[int, int]] = []
+        self.en_index: dict[str, list[int]] = {}
+        for j, w in enumerate(en):
+            for key in w.keys:
+                self.en_index.setdefault(key, []).append(j)
+
+    def put(self, i: int, j: int, score: float) -> None:
+        if score > self.L[i, j]:
+            self.L[i, j] = score
+
+    def run(self) -> np.ndarray:
+        self.identical_and_punctuation()
+        self.tables()
+        if self.dictionary is not None:
+            self.dictionary_glosses()
+            self.separable_verbs()
+        self.cognates()
+        return self.L
+
+    def identical_and_punctuation(self) -> None:
+        en_by_text: dict[str, list[int]] = {}
+        for j, w in enumerate(self.en):
+            key = w.number or (w.lower if w.is_word else _PUNCT_CLASSES.get(w.text, w.text))
+            en_by_text.setdefault(key, []).append(j)
+        for i, w in enumerate(self.nl):
+            key = w.number or (w.lower if w.is_word else _PUNCT_CLASSES.get(w.text, w.text))
+            found = en_by_text.get(key)
+            if found:
+                score = self.identical_score(w)
+                for j in found:
+                    self.put(i, j, score)
+
+    def identical_score(self, w: _Word) -> float:
+        """Same spelling is strong evidence, except for false friends ("of" is "or", "kind" is
+        "child"): a function word or a dictionary word whose renderings lack the English word."""
+        if w.number:
+            return NUMBER
+        if not w.is_word:
+            return PUNCT
+        if len(w.lower) == 1 and w.lower not in "iu":
+            return FUNCTION_OTHER  # "a", "o", "e": too short to trust
+        table = FUNCTION_WORDS.get(w.lower)
+        if table is not None:
+            return IDENTICAL if (w.lower,) in table else 0.0
+        if self.dictionary is not None:
+            glosses, compound = _dictionary_glosses(self.dictionary, w.text)
+            if glosses and not compound and (_gloss_word(w.lower),) not in glosses:
+                return FALSE_FRIEND
+        return IDENTICAL
+
+    def glosses(self, i: int, glosses: Iterable[tuple[str, ...]], first: float, other: float,
+                part: float | None = None) -> None:
+        """Score English words rendering Dutch word ``i`` (multi-word renderings: in order)."""
+        score = first
+        for gloss in glosses:
+            if len(gloss) == 1:
+                for j in self.en_index.get(gloss[0], ()):
+                    self.put(i, j, score)
+            else:
+                self.multiword(i, gloss, score, part)
+            score = other
+
+    def multiword(self, i: int, gloss: tuple[str, ...], score: float, part: float | None) -> None:
+        en, k = self.en, len(gloss)
+        matched = False
+        for j in self.en_index.get(gloss[0], ()):
+            if j + k <= len(en) and all(gloss[t] in en[j + t].keys for t in range(1, k)):
+                for t in range(k):
+                    self.put(i, j + t, score)
+                self.blocks.append((i, range(j, j + k), score))
+                matched = True
+        if not matched and part is not None:
+            for g in gloss:
+                if g not in _EN_FUNCTION:
+                    for j in self.en_index.get(g, ()):
+                        self.put(i, j, part)
+
+    def tables(self) -> None:
+        for i, w in enumerate(self.nl):
+            if not w.is_word:
+                continue
+            glosses = FUNCTION_WORDS.get(w.lower)
+            if glosses:
+                self.glosses(i, glosses, FUNCTION_FIRST, FUNCTION_OTHER)
+            names = NAMES.get(w.lower)
+            if names:
+                self.glosses(i, names, NAME, NAME)
+
+    def dictionary_glosses(self) -> None:
+        for i, w in enumerate(self.nl):
+            if w.is_word and not w.number and w.lower not in FUNCTION_WORDS:
+                glosses, compound = _dictionary_glosses(self.dictionary, w.text)
+                if compound:  # glosses of the parts: weaker, and never a function word
+                    glosses = tuple(g for g in glosses if len(g) > 1 or _content_word(g[0]))
+                    self.glosses(i, glosses, DICT_COMPOUND, DICT_COMPOUND, DICT_COMPOUND)
+                else:
+                    self.glosses(i, glosses, DICT_SINGLE, DICT_SINGLE, DICT_PART)
+
+    def separable_verbs(self) -> None:
+        """A particle after a verb ("haalde ... uit") scores with the verb "uithalen" as a whole.
+
+        The nearest verb before the particle in the same clause whose particle + infinitive is
+        a dictionary headword wins; the pair is kept so the particle can share the verb's links.
+        """
+        nl = self.nl
+        for p, w in enumerate(nl):
+            if w.lower not in _PARTICLES:
+                continue
+            after = nl[p + 1] if p + 1 < len(nl) else None
+            if after is not None and after.is_word and after.lower not in _AFTER_PARTICLE:
+                continue  # "na afloop": a preposition with its noun, not a verb particle
+            for v in range(p - 1, max(-1, p - 12), -1):
+                if not nl[v].is_word:
+                    if nl[v].text in _CLAUSE_BREAKS:
+                        break
+                    continue
+                if nl[v].lower in FUNCTION_WORDS or len(nl[v].lower) < 3:
+                    continue
+                verb = nl_lemma(nl[v].lower)
+                if not verb.endswith("en") or verb.startswith(w.lower):
+                    continue
+                glosses, compound = _dictionary_glosses(self.dictionary, w.lower + verb)
+                if not glosses or compound:
+                    continue
+                self.separable.append((v, p))
+                for gloss in glosses:
+                    for g in gloss:
+                        if g in _EN_FUNCTION:
+                            continue
+                        for j in self.en_index.get(g, ()):
+                            self.put(v, j, SEPARABLE)
+                            self.put(p, j, SEPARABLE)
+                break
+
+    def cognates(self) -> None:
+        """Spelling similarity of normalised forms, for words no table covers."""
+        en_by_prefix: dict[str, list[int]] = {}
+        en_by_norm: dict[str, list[int]] = {}
+        for j, w in enumerate(self.en):
+            if w.is_word and len(w.norm) >= 3 and w.lower not in _EN_FUNCTION and not w.number:
+                en_by_prefix.setdefault(w.norm[:2], []).append(j)
+                if len(w.norm) >= 4:
+                    en_by_norm.setdefault(w.norm, []).append(j)
+        for i, w in enumerate(self.nl):
+            if not w.is_word or len(w.norm) < 3 or w.number or w.lower in FUNCTION_WORDS:
+                continue
+            for j in en_by_prefix.get(w.norm[:2], ()):
+                sim = _similarity(w.norm, self.en[j].norm)
+                if sim >= 0.6:
+                    self.put(i, j, COGNATE_MIN + (IDENTICAL - COGNATE_MIN) * (sim - 0.6) / 0.4)
+                    if w.capitalised and self.en[j].capitalised:  # two spellings of a name
+                        self.put(i, j, NAME * sim)
+            # The head of a Dutch compound: "persconferentie" -> "conference".
+            norm = w.norm
+            for start in range(2, len(norm) - 3):
+                for j in en_by_norm.get(norm[start:], ()):
+                    self.put(i, j, COGNATE_MIN)
+
+
+def _similarity(a: str, b: str) -> float:
+    """Longest common prefix ratio or bigram Dice, whichever is higher (both cheap)."""
+    if a == b:
+        return 1.0
+    n = min(len(a), len(b))
+    k = 0
+    while k < n and a[k] == b[k]:
+        k += 1
+    prefix = k / max(len(a), len(b)) if k >= 4 else 0.0
+    dice = _dice(a, b)
+    return max(prefix, dice)
+
+
+@lru_cache(maxsize=1 << 16)
+def _bigrams(word: str) -> frozenset[str]:
+    return frozenset(word[k : k + 2] for k in range(len(word) - 1))
+
+
+def _dice(a: str, b: str) -> float:
+    x, y = _bigrams(a), _bigrams(b)
+    if not x or not y:
+        return 0.0
+    return 2 * len(x & y) / (len(x) + len(y))
+
+
+_Glosses = tuple[tuple[tuple[str, ...], ...], bool]
+_GLOSS_CACHES: weakref.WeakKeyDictionary[object, dict[str, _Glosses]] = weakref.WeakKeyDictionary()
+
+
+def _gloss_cache(dictionary: object) -> dict[str, _Glosses]:
+    """Per-dictionary cache that dies with the dictionary (a new one may reuse the old id)."""
+    try:
+        return _GLOSS_CACHES.setdefault(dictionary, {})
+    except TypeError:  # not weak-referenceable: no caching
+        return {}
+
+
+def _dictionary_glosses(dictionary: Lexicon | None, word: str) -> _Glosses:
+    """The renderings of ``word`` as tuples of lemmatised English words, and whether they come
+    only from splitting it as a compound (``Dictionary.lookup`` says how an entry was found)."""
+    if dictionary is None:
+        return (), False
+    cache = _gloss_cache(dictionary)
+    cached = cache.get(word)
+    if cached is None:
+        glosses = set()
+        for gloss in dictionary.translations(word):
+            words = tuple(_gloss_word(g) for g in gloss.lower().split())
+            if words and len(words) <= 4:
+                glosses.add(words)
+        lookup = getattr(dictionary, "lookup", None)
+        results = lookup(word) if glosses and callable(lookup) else []
+        compound = bool(results) and all(getattr(r, "how", "") == "compound" for r in results)
+        cached = cache[word] = (tuple(sorted(glosses, key=len)), compound)
+    return cached
+
+
+def _content_word(word: str) -> bool:
+    return len(word) > 2 and word not in _EN_FUNCTION
+
+
+@lru_cache(maxsize=1 << 16)
+def _gloss_word(word: str) -> str:
+    word = word.strip(".,;:!?()\"'")
+    return en_lemma(word).lower() if word.isalpha() else word
+
+
+@lru_cache(maxsize=1 << 16)
+def _gloss_word(word: str) -> str:
+    word = word.strip(".,;:!?()\"'")
+    return en_lemma(word).lower() if word.isalpha() else word
+
+
+# --- from scores to links -------------------------------------------------------------------
+
+
+def _position_prior(shape: tuple[int, int], anchors: list[tuple[int, int]]) -> np.ndarray:
+    """Closeness to the local diagonal, drawn through the anchors that keep their order."""
+    n, m = shape
+    xs, ys = [-1.0], [-1.0]
+    for i, j in _longest_increasing(sorted(anchors)):
+        xs.append(float(i))
+        ys.append(float(j))
+    xs.append(float(n))
+    ys.append(float(m))
+    expected = np.interp(np.arange(n, dtype=np.float64), xs, ys)
+    distance = np.abs(np.arange(m)[None, :] - expected[:, None])
+    tau = 2.0 + 0.08 * max(n, m)
+    return np.exp(-distance / tau).astype(np.float32)
+
+
+def _mutual_best(L: np.ndarray, minimum: float) -> list[tuple[int, int]]:
+    """Pairs that are each other's best, with a score of at least ``minimum``."""
+    best_j = L.argmax(axis=1)
+    best_i = L.argmax(axis=0)
+    return [(i, int(j)) for i, j in enumerate(best_j) if L[i, j] >= minimum and best_i[j] == i]
+
+
+def _longest_increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Longest subsequence with increasing second items (first items already increase)."""
+    if len(pairs) < 2:
+        return pairs
+    tails: list[int] = []  # tails[k]: index into pairs of the smallest tail of a chain of k+1
+    previous = [-1] * len(pairs)
+    for k, (_, j) in enumerate(pairs):
+        lo, hi = 0, len(tails)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if pairs[tails[mid]][1] < j:
+                lo = mid + 1
+            else:
+                hi = mid
+        previous[k] = tails[lo - 1] if lo else -1
+        if lo == len(tails):
+            tails.append(k)
+        else:
+            tails[lo] = k
+    chain = []
+    k = tails[-1]
+    while k >= 0:
+        chain.append(pairs[k])
+        k = previous[k]
+    return chain[::-1]
+
+
+def _combine(L: np.ndarray, anchors: list[tuple[int, int]]) -> np.ndarray:
+    """Lexical scores weighed by position, plus a bonus on the diagonal next to an anchor
+    ("te beëindigen" <-> "to end": "te" takes the "to" next to "end")."""
+    S = L * (0.5 + 0.5 * _position_prior(L.shape, anchors))
+    n, m = L.shape
+    near = np.zeros_like(S)
+    for i, j in anchors:
+        if i > 0 and j > 0:
+            near[i - 1, j - 1] = 1.0
+        if i + 1 < n and j + 1 < m:
+            near[i + 1, j + 1] = 1.0
+    S += NEIGHBOUR_BONUS * near * (L > 0)
+    return S
+
+
+_NEIGHBOURS = ((-1, 0), (0, -1), (1, 0), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
+
+
+def _symmetrise(S: np.ndarray, threshold: float = LINK_THRESHOLD) -> set[tuple[int, int]]:
+    """Best link per word in each direction; intersection grown towards the union (GDFA)."""
+    n, m = S.shape
+    best_j = S.argmax(axis=1)
+    best_i = S.argmax(axis=0)
+    forward = {(i, int(best_j[i])) for i in range(n) if S[i, best_j[i]] >= threshold}
+    backward = {(int(best_i[j]), j) for j in range(m) if S[best_i[j], j] >= threshold}
+    union = forward | backward
+    links = forward & backward
+    nl_done = {i for i, _ in links}
+    en_done = {j for _, j in links}
+    grown = True
+    while grown:
+        grown = False
+        for i, j in sorted(links):
+            for di, dj in _NEIGHBOURS:
+                p = (i + di, j + dj)
+                if p in union and p not in links and (p[0] not in nl_done or p[1] not in en_done):
+                    links.add(p)
+                    nl_done.add(p[0])
+                    en_done.add(p[1])
+                    grown = True
+    for p in sorted(union - links, key=lambda p: -S[p]):
+        if p[0] not in nl_done and p[1] not in en_done:
+            links.add(p)
+            nl_done.add(p[0])
+            en_done.add(p[1])
+    return links
+
+
+def _confidences(
+    S: np.ndarray, L: np.ndarray, links: set[tuple[int, int]]
+) -> dict[tuple[int, int], float]:
+    """The lexical score of each link, lowered when another candidate in its row or column
+    came close, since then only position decided (which of three "the" a "de" is)."""
+    if not links:
+        return {}
+    M = np.where(L > 0, S, 0.0)
+    row_best, row_second, row_arg = _top_two(M)
+    col_best, col_second, col_arg = _top_two(M.T)
+    confidences = {}
+    for i, j in links:
+        own = float(S[i, j])
+        if own <= 0:
+            confidences[(i, j)] = 0.0
+            continue
+        row_rival = row_second[i] if row_arg[i] == j else row_best[i]
+        col_rival = col_second[j] if col_arg[j] == i else col_best[j]
+        rival = min(1.0, max(float(row_rival), float(col_rival)) / own)
+        confidences[(i, j)] = float(min(1.0, float(L[i, j])) * (1.0 - 0.5 * rival))
+    return confidences
+
+
+def _top_two(M: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per row: the best value, the second best, and where the best is."""
+    arg = M.argmax(axis=1)
+    rows = np.arange(M.shape[0])
+    best = M[rows, arg]
+    rest = M.copy()
+    rest[rows, arg] = 0.0
+    return best, rest.max(axis=1), arg
+
+
+def _complete_blocks(
+    links: dict[tuple[int, int], float], blocks: list[tuple[int, range, float]]
+) -> None:
+    """A Dutch word linked into a multi-word rendering takes the rest of it, if still free."""
+    en_aligned = {j for _, j in links}
+    for i, block, score in blocks:
+        if any((i, j) in links for j in block):
+            for j in block:
+                if (i, j) in links:
+                    links[(i, j)] = max(links[(i, j)], BLOCK * score)
+                elif j not in en_aligned:
+                    links[(i, j)] = BLOCK * score
+                    en_aligned.add(j)
+
+
+def _attach_particles(
+    links: dict[tuple[int, int], float], separable: list[tuple[int, int]]
+) -> None:
+    """An unlinked particle of a separable verb shares the verb's links ("op" -> "called")."""
+    for verb, particle in separable:
+        if any(i == particle for i, _ in links):
+            continue
+        for (i, j), score in list(links.items()):
+            if i == verb:
+                links[(particle, j)] = min(score, SEPARABLE)
+
+
+def _fill_gaps(links: dict[tuple[int, int], float], nl: list[_Word], en: list[_Word]) -> None:
+    """Between two links, equally many unaligned words on both sides (up to 3) pair up in order."""
+    nl_links: dict[int, list[int]] = {}
+    en_aligned: set[int] = set()
+    for i, j in links:
+        nl_links.setdefault(i, []).append(j)
+        en_aligned.add(j)
+    n, m = len(nl), len(en)
+    i = 0
+    while i < n:
+        if i in nl_links:
+            i += 1
+            continue
+        start = i
+        while i < n and i not in nl_links:
+            i += 1
+        j_before = max(nl_links[start - 1]) if start > 0 else -1
+        j_after = min(nl_links[i]) if i < n else m
+        run_nl = range(start, i)
+        run_en = range(j_before + 1, j_after)
+        if not 1 <= len(run_nl) <= 3 or len(run_nl) != len(run_en):
+            continue
+        if any(j in en_aligned for j in run_en):
+            continue
+        pairs = list(zip(run_nl, run_en, strict=True))
+        if all(nl[a].is_word and en[b].is_word for a, b in pairs):
+            for p in pairs:
+                links[p] = GAP_FILL
+
+
+def _fill_from_attention(
+    links: dict[tuple[int, int], float], A: np.ndarray, nl: list[_Word], en: list[_Word]
+) -> None:
+    """Unaligned words take their most attended counterpart, never overriding lexical links.
+
+    ``A[i, j]`` is the share of English word j's attention on Dutch word i. A counterpart that
+    is already linked is taken only when the new link sits next to one of its links.
+    """
+    nl_links: dict[int, set[int]] = {}
+    en_links: dict[int, set[int]] = {}
+    for i, j in links:
+        nl_links.setdefault(i, set()).add(j)
+        en_links.setdefault(j, set()).add(i)
+
+    def fits(others: set[int] | None, k: int) -> bool:
+        return not others or any(abs(o - k) == 1 for o in others)
+
+    def add(i: int, j: int, share: float) -> None:
+        links[(i, j)] = ATTENTION_MIN + 0.4 * share
+        nl_links.setdefault(i, set()).add(j)
+        en_links.setdefault(j, set()).add(i)
+
+    for j, w in enumerate(en):
+        if j in en_links or not w.is_word:
+            continue
+        i = int(A[:, j].argmax())
+        share = float(A[i, j])
+        if share >= ATTENTION_MIN and nl[i].is_word and fits(nl_links.get(i), j):
+            add(i, j, share)
+    totals = A.sum(axis=1)
+    for i, w in enumerate(nl):
+        if i in nl_links or not w.is_word or totals[i] <= 0:
+            continue
+        j = int(A[i].argmax())
+        share = float(A[i, j] / totals[i]) * min(1.0, float(A[i, j]) / ATTENTION_MIN)
+        if share >= ATTENTION_MIN and en[j].is_word and fits(en_links.get(j), i):
+            add(i, j, share)
+
+
+# --- model attention ------------------------------------------------------------------------
+
+_SPECIAL_PIECE = re.compile(r"^(?:<[^<>]*>|__[a-z]{2,3}__)$")
+
+
+def _subword_owners(subwords: Sequence[str], tokens: Sequence[Token]) -> list[int]:
+    """The token each SentencePiece subword belongs to (-1: none), matched by characters."""
+    stream: list[tuple[str, int]] = []
+    for k, tok in enumerate(tokens):
+        stream.extend((c, k) for c in _fold(tok.text))
+    owners = []
+    pos = 0
+    for piece in subwords:
+        owner = -1
+        if not _SPECIAL_PIECE.match(piece):
+            for c in _fold(piece.replace("▁", "")):
+                for q in range(pos, min(len(stream), pos + 8)):
+                    if stream[q][0] == c:
+                        if owner < 0:
+                            owner = stream[q][1]
+                        pos = q + 1
+                        break
+        owners.append(owner)
+    # A lone "▁" starts the word after it.
+    for k in range(len(owners) - 2, -1, -1):
+        if owners[k] < 0 and subwords[k] == "▁":
+            owners[k] = owners[k + 1]
+    return owners
+
+
+def _fold(text: str) -> str:
+    """SentencePiece applies NFKC; case and spaces do not matter for matching."""
+    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def word_attention(
+    attention: np.ndarray | Sequence[Sequence[float]],
+    nl_subwords: Sequence[str],
+    en_subwords: Sequence[str],
+    nl_tokens: Sequence[Token],
+    en_tokens: Sequence[Token],
+    *,
+    shift: bool = True,
+) -> np.ndarray:
+    """Subword attention (target x source) summed to words: ``A[i, j]`` = share of English word
+    j's attention on Dutch word i.
+
+    With ``shift`` (Shift-Att, Chen et al. 2020) an English word reads the attention of the step
+    after it, where it is the decoder's input: for models trained without guided alignment this
+    tracks the source word better than the step that produced it.
+    """
+    try:
+        att = np.nan_to_num(np.asarray(attention, dtype=np.float32), nan=0.0, posinf=0.0)
+    except (TypeError, ValueError) as exc:
+        raise AlignmentError(f"The attention matrix is not numeric ({exc}).") from exc
+    expected = (len(en_subwords), len(nl_subwords))
+    if att.ndim != 2 or att.shape != expected:
+        raise AlignmentError(
+            f"The attention matrix has shape {att.shape}, but the subwords need {expected} "
+            "(English subwords x Dutch subwords): pass the attention of this translation."
+        )
+    n, m = len(nl_tokens), len(en_tokens)
+    A = np.zeros((n, m), dtype=np.float32)
+    if not n or not m or not att.size:
+        return A
+    src = np.array(_subword_owners(nl_subwords, nl_tokens))
+    tgt = np.array(_subword_owners(en_subwords, en_tokens))
+    rows = np.arange(len(tgt))
+    if shift:
+        rows = np.minimum(rows + 1, len(tgt) - 1)
+    # Source subwords -> Dutch words, target subwords -> English words, as 0/1 matrices.
+    to_nl = np.zeros((len(src), n), dtype=np.float32)
+    to_nl[np.flatnonzero(src >= 0), src[src >= 0]] = 1.0
+    to_en = np.zeros((m, len(tgt)), dtype=np.float32)
+    to_en[tgt[tgt >= 0], np.flatnonzero(tgt >= 0)] = 1.0
+    A = (to_en @ np.clip(att[rows], 0.0, None) @ to_nl).T
+    sums = A.sum(axis=0)
+    np.divide(A, sums, out=A, where=sums > 0)
+    return A
+
+
+# --- phrases --------------------------------------------------------------------------------
+
+
+def extract_phrases(
+    links: Iterable[Link],
+    n_nl: int,
+    n_en: int,
+    max_len: int = MAX_PHRASE,
+    nl_is_word: Sequence[bool] | None = None,
+) -> list[PhrasePair]:
+    """Every tight phrase pair consistent with the links: no word inside links outside.
+
+    Enumerated from English spans (up to ``max_len`` words, both ends linked). The Dutch side is
+    every word linked into the span plus the unlinked words between them; where words linked
+    elsewhere sit in between, the Dutch side is discontinuous ("belde ... op" -> "called").
+    With ``nl_is_word``, a discontinuous side whose piece is only punctuation is no unit.
+    """
+    nl_links: list[list[int]] = [[] for _ in range(n_nl)]
+    en_links: list[list[int]] = [[] for _ in range(n_en)]
+    conf_sum = [0.0] * n_nl
+    for link in links:
+        nl_links[link.i].append(link.j)
+        en_links[link.j].append(link.i)
+        conf_sum[link.i] += link.confidence
+    nl_lo = [min(js) if js else -1 for js in nl_links]
+    nl_hi = [max(js) if js else -1 for js in nl_links]
+    aligned_before = [0]  # aligned_before[k]: linked Dutch words among the first k
+    for js in nl_links:
+        aligned_before.append(aligned_before[-1] + bool(js))
+    pairs: list[PhrasePair] = []
+    for a in range(n_en):
+        if not en_links[a]:
+            continue
+        members: set[int] = set()
+        lo = hi = first = last = -1  # span of the members' English links; of the members
+        total = 0.0
+        count = 0
+        for b in range(a, min(n_en, a + max_len)):
+            if not en_links[b]:
+                continue
+            for i in en_links[b]:
+                if i in members:
+                    continue
+                members.add(i)
+                lo = nl_lo[i] if lo < 0 else min(lo, nl_lo[i])
+                hi = max(hi, nl_hi[i])
+                first = i if first < 0 else min(first, i)
+                last = max(last, i)
+                total += conf_sum[i]
+                count += len(nl_links[i])
+            if len(members) > max_len:
+                break
+            if lo < a:
+                break  # a member links left of the span, whatever the span's end
+            if hi > b:
+                continue
+            if aligned_before[last + 1] - aligned_before[first] == len(members):
+                if last - first + 1 > max_len:
+                    continue
+                nl_span = tuple(range(first, last + 1))
+            else:
+                nl_span = tuple(sorted(members))
+                if nl_is_word is not None and not _pieces_have_words(nl_span, nl_is_word):
+                    continue
+            pairs.append(PhrasePair(nl_span, tuple(range(a, b + 1)), total / count))
+    return pairs
+
+
+def _pieces_have_words(span: tuple[int, ...], is_word: Sequence[bool]) -> bool:
+    piece_has_word = False
+    for k, index in enumerate(span):
+        if k and index != span[k - 1] + 1:
+            if not piece_has_word:
+                return False
+            piece_has_word = False
+        piece_has_word = piece_has_word or is_word[index]
+    return piece_has_word
+
+
+def _smallest_phrase_index(phrases: list[PhrasePair], side: Side, n: int) -> list[int]:
+    order = sorted(
+        range(len(phrases)),
+        key=lambda k: (len(phrases[k].nl_span) + len(phrases[k].en_span), -phrases[k].confidence),
+    )
+    smallest = [-1] * n
+    for k in order:
+        for index in phrases[k].span(side):
+            if 0 <= index < n and smallest[index] < 0:
+                smallest[index] = k
+    return smallest
+
+
+def phrase_at(alignment: Alignment, side: Side, index: int) -> PhrasePair | None:
+    """The smallest phrase pair holding word ``index`` of ``side`` (for hover highlighting)."""
+    if side not in ("nl", "en"):
+        raise AlignmentError(f"Unknown side {side!r}: use 'nl' or 'en'.")
+    smallest = alignment._smallest[side]
+    if not 0 <= index < len(smallest) or smallest[index] < 0:
+        return None
+    return alignment.phrases[smallest[index]]
+
+
+# --- entry point ----------------------------------------------------------------------------
+
+
+def _as_tokens(text: str | Sequence[Token] | Sequence[str], lang: str, pretokenized: bool
+               ) -> list[Token]:
+    if isinstance(text, str):
+        return tokenize(text, lang, pretokenized=pretokenized)
+    tokens: list[Token] = []
+    offset = 0
+    for item in text:
+        if isinstance(item, Token):
+            tokens.append(item)
+        elif isinstance(item, str):  # bare words: offsets as if joined by single spaces
+            tokens.append(Token(item, offset, offset + len(item), _is_word(item)))
+            offset += len(item) + 1
+        else:
+            raise AlignmentError(
+                f"Cannot align a {type(item).__name__} as a {lang} token: pass text, "
+                "a list of Token or a list of str."
+            )
+    return tokens
+
+
+def _is_word(text: str) -> bool:
+    return any(c.isalnum() for c in text)
+
+
+def align(
+    nl: str | Sequence[Token] | Sequence[str],
+    en: str | Sequence[Token] | Sequence[str],
+    *,
+    attention: np.ndarray | None = None,
+    nl_subwords: Sequence[str] | None = None,
+    en_subwords: Sequence[str] | None = None,
+    dictionary: Lexicon | None = None,
+    pretokenized: bool = False,
+    shift_attention: bool = True,
+) -> Alignment:
+    """Align a Dutch sentence with its English translation.
+
+    ``nl`` and ``en`` are text (tokenized here; ``pretokenized`` splits on spaces only), Token
+    lists, or word lists. ``attention`` (English subwords x Dutch subwords, as the engine returns
+    it) needs ``nl_subwords`` and ``en_subwords``; ``shift_attention`` reads it Shift-Att style.
+    Without ``dictionary``, only the built-in tables, identical words, numbers, names and
+    cognates count as lexical evidence.
+    """
+    nl_tokens = _as_tokens(nl, "nl", pretokenized)
+    en_tokens = _as_tokens(en, "en", pretokenized)
+    A = None
+    if attention is not None:
+        if nl_subwords is None or en_subwords is None:
+            raise AlignmentError(
+                "Attention was given without its subwords: pass nl_subwords and en_subwords too."
+            )
+        A = word_attention(
+            attention, nl_subwords, en_subwords, nl_tokens, en_tokens, shift=shift_attention
+        )
+    if not nl_tokens or not en_tokens:
+        return Alignment(nl_tokens, en_tokens, [], [])
+    links = _link_words(_words(nl_tokens, "nl"), _words(en_tokens, "en"), dictionary, A)
+    link_list = [Link(i, j, round(c, 4)) for (i, j), c in sorted(links.items())]
+    phrases = extract_phrases(
+        link_list, len(nl_tokens), len(en_tokens), nl_is_word=[t.is_word for t in nl_tokens]
+    )
+    return Alignment(nl_tokens, en_tokens, link_list, phrases)
+
+
+def _link_words(
+    nl: list[_Word], en: list[_Word], dictionary: Lexicon | None, A: np.ndarray | None
+) -> dict[tuple[int, int], float]:
+    """Lexical scores -> two symmetrised passes -> multi-word units -> fill-ins."""
+    scorer = _Scorer(nl, en, dictionary)
+    L = scorer.run()
+    first = _symmetrise(_combine(L, _mutual_best(L, ANCHOR)))
+    # Second pass: the first pass's lexically supported links are better anchors.
+    S = _combine(L, [p for p in first if L[p] >= REFINE_ANCHOR])
+    links = _confidences(S, L, _symmetrise(S))
+    _complete_blocks(links, scorer.blocks)
+    if A is not None:  # the model's guess beats the position-only gap filling below
+        _fill_from_attention(links, A, nl, en)
+    _fill_gaps(links, nl, en)
+    _attach_particles(links, scorer.separable)
+    return links

@@ -1,0 +1,301 @@
+"""Turn a plain-text article file into a title, an optional date and paragraphs.
+
+Articles arrive as whatever a person saved from a browser or an editor: any line endings, with or
+without a byte order mark, sometimes in an old Windows code page. Everything is normalised here so
+the rest of the app sees one form, and ``content_hash`` identifies the same article however it was
+saved. Files that are not text are refused with a message saying what to do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import stat
+import unicodedata
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Literal
+
+from reader.errors import ImportFailed
+from reader.segment import split_sentences
+
+__all__ = ["MAX_BYTES", "Paragraph", "ParsedArticle", "parse_text", "read_article"]
+
+MAX_BYTES = 50 * 1024 * 1024
+TITLE_LENGTH = 80
+HEADING_LENGTH = 100
+
+_MB = 1024 * 1024
+_DATE_MARKER = re.compile(
+    r"\A\s*date:?[ \t]+(?P<date>\d{4}-\d{1,2}(?:-\d{1,2})?)(?=\s|\Z)[ \t]*", re.IGNORECASE
+)
+_BLANK_LINES = re.compile(r"\n[^\S\n]*(?:\n[^\S\n]*)+")
+_INLINE_SPACE = re.compile(r"[ \t\f\v]+")
+_FINAL_PUNCTUATION = ".!?…:;,"
+_CLOSERS = "\"'”’»)]"
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32"),
+    (b"\xef\xbb\xbf", "utf-8-sig", "UTF-8"),
+    (b"\xff\xfe", "utf-16-le", "UTF-16"),
+    (b"\xfe\xff", "utf-16-be", "UTF-16"),
+)
+_MAGIC = (
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or a Word/OpenDocument file)"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document"),
+    (b"{\\rtf", "an RTF document"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\x7fELF", "a program"),
+)
+_SAVE_AS_TEXT = "save the article as plain text (.txt) and import that"
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    kind: Literal["heading", "body"]
+    text: str
+
+
+@dataclass(frozen=True)
+class ParsedArticle:
+    title: str
+    date: str | None
+    paragraphs: list[Paragraph]
+    content_hash: str
+    source_path: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_article(path: str | Path) -> ParsedArticle:
+    """Read, decode and parse an article file; raises ``ImportFailed`` saying what to do."""
+    path = Path(path)
+    name = str(path)
+    data = _read_bytes(path, name)
+    text, warnings = decode(data, name)
+    article = parse_text(text, source_name=name)
+    return replace(
+        article, source_path=str(path.resolve()), warnings=warnings + article.warnings
+    )
+
+
+def parse_text(text: str, source_name: str | None = None) -> ParsedArticle:
+    """Paragraphs of normalised text; a leading ``date YYYY-MM[-DD]`` marker is metadata."""
+    label = source_name or "The text"
+    if "\x00" in text:
+        raise ImportFailed(f"{label} contains NUL characters, so it is binary: {_SAVE_AS_TEXT}")
+    text = normalise(text)
+    date, text = _take_date(text, label)
+    raw_blocks = _split_off_first_line_heading(_BLANK_LINES.split(text.strip()))
+    blocks = [block for block in map(_join_lines, raw_blocks) if block]
+    if not blocks:
+        raise ImportFailed(f"{label} is empty (no text besides white space): nothing to import")
+    paragraphs = _classify(blocks)
+    return ParsedArticle(
+        title=_title(paragraphs),
+        date=date,
+        paragraphs=paragraphs,
+        content_hash=content_hash(paragraphs, date),
+        source_path=source_name,
+    )
+
+
+def normalise(text: str) -> str:
+    """One form for the same content: NFC, ``\\n`` line ends, no byte order mark."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text)
+
+
+def content_hash(paragraphs: list[Paragraph], date: str | None) -> str:
+    """SHA-256 of the date and the paragraphs' kinds and texts: the identity of a document."""
+    payload = {"date": date, "paragraphs": [[p.kind, p.text] for p in paragraphs]}
+    encoded = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def decode(data: bytes, name: str) -> tuple[str, list[str]]:
+    """Text and warnings: a BOM decides the encoding, else UTF-8, else cp1252 (with a warning)."""
+    for bom, codec, label in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec).removeprefix("\ufeff"), []
+            except UnicodeDecodeError as err:
+                raise ImportFailed(
+                    f"{name} starts with a {label} byte order mark but is not valid {label} "
+                    f"(bad bytes at offset {err.start}): save it again as UTF-8"
+                ) from None
+    _refuse_binary(data, name)
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+        note = ""
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+        note = " (bytes that are not Windows-1252 either were replaced by �)"
+    warning = (
+        f"{name} is not valid UTF-8, so it was read as Windows-1252 (cp1252){note}: "
+        "check accented letters, or save the file as UTF-8"
+    )
+    return text, [warning]
+
+
+def _read_bytes(path: Path, name: str) -> bytes:
+    """The file's bytes after checking, from its metadata, that it is a readable text-sized file."""
+    info = _stat(path, name)
+    if stat.S_ISDIR(info.st_mode):
+        raise ImportFailed(f"{name} is a folder, not a file: choose a text file inside it")
+    if not stat.S_ISREG(info.st_mode):
+        raise ImportFailed(
+            f"{name} cannot be read: it is {_special_kind(info.st_mode)}, not a regular file; "
+            "choose a saved text file"
+        )
+    if info.st_size > MAX_BYTES:
+        raise ImportFailed(
+            f"{name} is {info.st_size / _MB:.1f} MB, larger than the {MAX_BYTES // _MB} MB limit "
+            "for an article: split it into smaller files"
+        )
+    if info.st_size == 0:
+        raise ImportFailed(f"{name} is empty (0 bytes): nothing to import")
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_BYTES + 1)
+    except OSError as err:
+        raise ImportFailed(f"{name} cannot be read ({err.strerror}): check the file") from None
+    if len(data) > MAX_BYTES:
+        raise ImportFailed(f"{name} grew past {MAX_BYTES // _MB} MB while being read: try again")
+    return data
+
+
+def _stat(path: Path, name: str) -> os.stat_result:
+    try:
+        return path.stat()
+    except FileNotFoundError:
+        if path.is_symlink():
+            target = os.readlink(path)
+            raise ImportFailed(
+                f"{name} cannot be read: it is a link to {target}, which does not exist; "
+                "import the real file instead"
+            ) from None
+        raise ImportFailed(f"{name} not found: check the name and folder") from None
+    except OSError as err:
+        raise ImportFailed(f"{name} cannot be read ({err.strerror}): check the path") from None
+
+
+def _special_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
+
+
+def _refuse_binary(data: bytes, name: str) -> None:
+    """Text files have no NUL bytes and none of the common binary signatures."""
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            raise ImportFailed(f"{name} is {kind}, a binary file, not text: {_SAVE_AS_TEXT}")
+    head = data[:65536]
+    if b"\x00" not in head:
+        return
+    if _looks_like_utf16(head):
+        raise ImportFailed(
+            f"{name} looks like UTF-16 text without a byte order mark, which cannot be read "
+            "reliably: save it again as UTF-8"
+        )
+    raise ImportFailed(f"{name} is a binary file (it contains NUL bytes): {_SAVE_AS_TEXT}")
+
+
+def _looks_like_utf16(head: bytes) -> bool:
+    """Mostly-ASCII UTF-16 has a NUL in every other byte (odd ones for LE, even ones for BE)."""
+    even, odd = head[0::2], head[1::2]
+    return len(head) >= 4 and (
+        even.count(0) == 0 and odd.count(0) >= 0.9 * len(odd)
+        or odd.count(0) == 0 and even.count(0) >= 0.9 * len(even)
+    )
+
+
+def _take_date(text: str, label: str) -> tuple[str | None, str]:
+    """A leading ``date 2022-03`` marker (the first paragraph may follow on the same line)."""
+    m = _DATE_MARKER.match(text)
+    if not m:
+        return None, text
+    raw = m.group("date")
+    parts = [int(p) for p in raw.split("-")]
+    try:
+        dt.date(parts[0], parts[1], parts[2] if len(parts) == 3 else 1)
+    except ValueError:
+        raise ImportFailed(
+            f"{label} starts with the date marker 'date {raw}', which is not a real date: "
+            "write it as date YYYY-MM or date YYYY-MM-DD"
+        ) from None
+    date = "-".join(f"{p:02d}" for p in parts)
+    return date, text[m.end() :]
+
+
+def _split_off_first_line_heading(blocks: list[str]) -> list[str]:
+    """A title line directly above the text (no blank line) is still a heading of its own.
+
+    Hard-wrapped text also has lines without final punctuation, but they are about as long as
+    the lines after them; a title is much shorter than the paragraph it heads.
+    """
+    lines = [_join_lines(line) for line in blocks[0].split("\n")] if blocks else []
+    lines = [line for line in lines if line]
+    if len(lines) < 2 or not _looks_like_heading(lines[0]):
+        return blocks
+    if len(lines[0]) > 0.6 * max(len(line) for line in lines[1:]):
+        return blocks
+    return [lines[0], "\n".join(lines[1:]), *blocks[1:]]
+
+
+def _join_lines(block: str) -> str:
+    """Lines of one paragraph become one line; runs of spaces and tabs become one space."""
+    lines = (_INLINE_SPACE.sub(" ", line).strip() for line in block.split("\n"))
+    return " ".join(line for line in lines if line)
+
+
+def _classify(blocks: list[str]) -> list[Paragraph]:
+    """Short blocks without final punctuation are headings, unless nothing else is left to read."""
+    kinds = ["heading" if _looks_like_heading(b) else "body" for b in blocks]
+    if "body" not in kinds:
+        kinds = ["body"] * len(blocks)
+    return [Paragraph(kind, text) for kind, text in zip(kinds, blocks, strict=True)]
+
+
+def _looks_like_heading(block: str) -> bool:
+    if len(block) > HEADING_LENGTH or not any(ch.isalpha() for ch in block):
+        return False
+    return not block.rstrip(_CLOSERS).endswith(tuple(_FINAL_PUNCTUATION))
+
+
+def _title(paragraphs: list[Paragraph]) -> str:
+    """The first paragraph if it is a heading, else the first sentence shortened to ~80 chars."""
+    first = paragraphs[0]
+    if first.kind == "heading":
+        return shorten(first.text)
+    sentences = split_sentences(first.text)
+    sentence = sentences[0] if sentences else first.text
+    if len(sentence) <= TITLE_LENGTH and sentence.endswith(".") and not sentence.endswith(".."):
+        sentence = sentence[:-1]
+    return shorten(sentence)
+
+
+def shorten(text: str, limit: int = TITLE_LENGTH) -> str:
+    """Cut at the last word boundary that fits, ending with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-–—(") + "…"

@@ -1,0 +1,225 @@
+"""From a file to a translated document: import, cache lookup, one engine call, per-batch saves.
+
+Each finished engine batch is committed on its own, so a crash, a kill or a cancel keeps every
+batch already done and the next run translates only the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from sqlite_utils import Database
+
+from reader import store
+from reader.errors import Cancelled
+
+if TYPE_CHECKING:
+    from models.engine import TranslationResult
+
+ProgressFn = Callable[[int, int], None]
+ResultsFn = Callable[[dict[int, "TranslationResult"]], None]
+
+
+class TranslatorLike(Protocol):
+    """What the pipeline needs of ``models.engine.Engine``."""
+
+    model_key: str
+
+    def translate(self, sentences, *, progress=None, cancelled=None, on_batch=None): ...
+
+
+@dataclass(frozen=True, slots=True)
+class TranslateStats:
+    """Sentence counts of one run: ``total = cached + translated + failed`` unless cancelled."""
+
+    total: int
+    cached: int
+    translated: int
+    failed: int = 0  # the model returned nothing for these; they stay untranslated, uncached
+
+
+def import_file(db: Database, path: str | Path) -> tuple[int, bool]:
+    """Read an article and add it to the library; the same content twice is one document."""
+    from reader.importer import read_article
+
+    return store.add_document(db, read_article(path))
+
+
+def translate_document(
+    db: Database,
+    doc_id: int,
+    engine: TranslatorLike,
+    *,
+    progress: ProgressFn | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    on_results: ResultsFn | None = None,
+) -> TranslateStats:
+    """Fill the cache for every sentence of a document, sending each distinct text once.
+
+    ``progress(done, total)`` counts the document's sentences (cached ones are done at the
+    start). ``on_results`` first receives the cached translations, then each saved batch.
+    ``cancelled()`` is checked between batches; on cancel, finished batches are kept and
+    ``Cancelled`` is raised.
+    """
+    rows = store.document_sentences(db, doc_id)
+    ids_by_hash: dict[str, list[int]] = {}
+    text_by_hash: dict[str, str] = {}
+    for row in rows:
+        ids_by_hash.setdefault(row.source_hash, []).append(row.id)
+        text_by_hash.setdefault(row.source_hash, row.text)
+
+    total = len(rows)
+    cached = store.get_cached(db, engine.model_key, ids_by_hash)
+    n_cached = sum(len(ids_by_hash[h]) for h in cached)
+    done = n_cached
+    if progress:
+        progress(done, total)
+    if on_results and cached:
+        on_results(_by_sentence(cached, ids_by_hash))
+
+    missing = [h for h in ids_by_hash if h not in cached]
+    if not missing:
+        return TranslateStats(total=total, cached=n_cached, translated=0)
+    if cancelled and cancelled():
+        raise Cancelled(_cancel_message(done, total))
+
+    counts = {"translated": 0, "failed": 0}
+
+    def save_batch(batch: list[tuple[int, TranslationResult]]) -> None:
+        nonlocal done
+        hashes = [missing[i] for i, _ in batch]
+        results = [r for _, r in batch]
+        store.put_translations(db, engine.model_key, results, source_hashes=hashes)
+        kept = {h: r for h, r in zip(hashes, results, strict=True) if r.target.strip()}
+        n_kept = sum(len(ids_by_hash[h]) for h in kept)
+        n_batch = sum(len(ids_by_hash[h]) for h in hashes)
+        counts["translated"] += n_kept
+        counts["failed"] += n_batch - n_kept
+        done += n_batch
+        if on_results and kept:
+            on_results(_by_sentence(kept, ids_by_hash))
+        if progress:
+            progress(done, total)
+
+    try:
+        engine.translate(
+            [text_by_hash[h] for h in missing], cancelled=cancelled, on_batch=save_batch
+        )
+    except Cancelled as err:
+        raise Cancelled(_cancel_message(done, total)) from err
+    return TranslateStats(total, n_cached, counts["translated"], counts["failed"])
+
+
+def _by_sentence(
+    results: dict[str, TranslationResult], ids_by_hash: dict[str, list[int]]
+) -> dict[int, TranslationResult]:
+    return {sid: r for h, r in results.items() for sid in ids_by_hash[h]}
+
+
+def _cancel_message(done: int, total: int) -> str:
+    return (
+        f"Translation cancelled after {done} of {total} sentences: "
+        "the finished ones are saved; translate again to do the rest"
+    )
+
+
+def load_translations(
+    db: Database, doc_id: int, model_key: str
+) -> dict[int, TranslationResult]:
+    """The cached model translations of a document's sentences, by sentence id."""
+    rows = store.document_sentences(db, doc_id)
+    cached = store.get_cached(db, model_key, (r.source_hash for r in rows))
+    return {r.id: cached[r.source_hash] for r in rows if r.source_hash in cached}
+
+
+# ---------------------------------------------------------------- the bilingual view
+
+
+@dataclass(slots=True)
+class SentenceView:
+    """A source sentence with the model's translation and the user's version, if any."""
+
+    id: int
+    idx: int
+    start: int
+    end: int
+    text: str
+    source_hash: str
+    translation: TranslationResult | None = None
+    user_text: str | None = None
+
+    @property
+    def origin(self) -> str | None:
+        """Whose translation is shown: "user" (edited) wins over "model"; None if untranslated."""
+        if self.user_text is not None:
+            return "user"
+        return "model" if self.translation is not None else None
+
+    @property
+    def final(self) -> str:
+        """The translation to show or export ("" when untranslated)."""
+        if self.user_text is not None:
+            return self.user_text
+        return self.translation.target if self.translation is not None else ""
+
+
+@dataclass(slots=True)
+class ParagraphView:
+    id: int
+    idx: int
+    kind: str
+    text: str
+    sentences: list[SentenceView] = field(default_factory=list)
+
+    @property
+    def final(self) -> str:
+        """The paragraph's translation: its sentences' translations joined by spaces."""
+        return " ".join(s.final for s in self.sentences if s.final)
+
+
+@dataclass(slots=True)
+class DocumentView:
+    id: int
+    title: str
+    date: str | None
+    source_path: str | None
+    imported_at: str
+    content_hash: str
+    model_key: str | None
+    paragraphs: list[ParagraphView]
+
+    def sentences(self) -> list[SentenceView]:
+        return [s for p in self.paragraphs for s in p.sentences]
+
+
+def document_view(db: Database, doc_id: int, model_key: str | None) -> DocumentView:
+    """Paragraphs with their sentences, translations and the user's versions (export and UI).
+
+    With ``model_key`` None only the user's versions are filled in.
+    """
+    doc = store.get_document(db, doc_id)
+    rows = store.document_sentences(db, doc_id)
+    cached = (
+        store.get_cached(db, model_key, (r.source_hash for r in rows)) if model_key else {}
+    )
+    edits = store.user_translations(db, doc_id)
+    paragraphs = [
+        ParagraphView(p["id"], p["idx"], p["kind"], p["text"])
+        for p in store.document_paragraphs(db, doc_id)
+    ]
+    by_idx = {p.idx: p for p in paragraphs}
+    for r in rows:
+        by_idx[r.paragraph_idx].sentences.append(
+            SentenceView(
+                r.id, r.idx, r.start, r.end, r.text, r.source_hash,
+                translation=cached.get(r.source_hash), user_text=edits.get(r.id),
+            )
+        )
+    return DocumentView(
+        id=doc["id"], title=doc["title"], date=doc["date"], source_path=doc["source_path"],
+        imported_at=doc["imported_at"], content_hash=doc["content_hash"], model_key=model_key,
+        paragraphs=paragraphs,
+    )

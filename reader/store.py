@@ -1,0 +1,568 @@
+"""The library: one SQLite file holding documents, their sentences and a translation cache.
+
+The translation cache is keyed by (model key, SHA-256 of the sentence text) and shared by every
+document, so an article that repeats a sentence, or a second article quoting the first, costs
+nothing to translate again. Removing a document never removes cached translations.
+
+Concurrency: every write runs in a ``BEGIN IMMEDIATE`` transaction (the write lock is taken up
+front, so two processes queue on ``busy_timeout`` instead of failing on a lock upgrade), and every
+insert is idempotent, so two processes adding or translating the same document at once leave one
+copy of each row. One ``Database`` per thread, as ``sqlite3`` requires.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from reader import config
+from reader.errors import ImportFailed, StoreError
+
+if TYPE_CHECKING:
+    from models.engine import TranslationResult
+    from reader.importer import ParsedArticle
+
+BUSY_TIMEOUT_S = 30.0
+SQLITE_MAGIC = b"SQLite format 3\x00"
+_CHUNK = 500  # host parameters per query, well under SQLite's limit
+
+MIGRATIONS = Migrations("bireader")
+_MIGRATION_NAMES: list[str] = []
+
+
+def _migration(fn):
+    """Register a migration under its function name (names are recorded in the database)."""
+    _MIGRATION_NAMES.append(fn.__name__)
+    return MIGRATIONS(name=fn.__name__)(fn)
+
+
+# ---------------------------------------------------------------- migrations (append-only)
+
+
+@_migration
+def m001_initial_schema(db: Database) -> None:
+    """The first schema. Never edit an applied migration: add a new function below instead.
+
+    Statements run one by one (``executescript`` would commit the migration's transaction).
+    """
+    for sql in (
+        """CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            date TEXT,
+            content_hash TEXT NOT NULL UNIQUE,
+            source_path TEXT,
+            imported_at TEXT NOT NULL)""",
+        """CREATE TABLE paragraphs (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            idx INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('heading', 'body')),
+            text TEXT NOT NULL,
+            UNIQUE (document_id, idx))""",
+        """CREATE TABLE sentences (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            paragraph_id INTEGER NOT NULL REFERENCES paragraphs(id) ON DELETE CASCADE,
+            idx INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            source_hash TEXT NOT NULL,
+            UNIQUE (paragraph_id, idx))""",
+        "CREATE INDEX sentences_document ON sentences(document_id)",
+        "CREATE INDEX sentences_source_hash ON sentences(source_hash)",
+        """CREATE TABLE translations (
+            model_key TEXT NOT NULL,
+            source_hash TEXT NOT NULL,
+            source TEXT NOT NULL,
+            target TEXT NOT NULL,
+            source_tokens TEXT NOT NULL,
+            target_tokens TEXT NOT NULL,
+            attention BLOB,
+            attention_shape TEXT,
+            score REAL,
+            alternatives TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (model_key, source_hash)) WITHOUT ROWID""",
+        # list_documents(model_key=None) asks "translated by any model?"
+        "CREATE INDEX translations_source_hash ON translations(source_hash)",
+        """CREATE TABLE user_translations (
+            sentence_id INTEGER PRIMARY KEY REFERENCES sentences(id) ON DELETE CASCADE,
+            text TEXT NOT NULL,
+            edited_at TEXT NOT NULL)""",
+        """CREATE TABLE alignments (
+            key TEXT PRIMARY KEY,
+            aligner_version TEXT NOT NULL,
+            data TEXT NOT NULL)""",
+        """CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL)""",
+    ):
+        db.execute(sql)
+
+
+# ---------------------------------------------------------------- opening
+
+
+def open_db(path: str | Path | None = None) -> Database:
+    """Open (creating or upgrading) the library; refuses files that are not ours before writing."""
+    path = Path(path) if path is not None else config.db_path()
+    _check_is_sqlite(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
+    except (OSError, sqlite3.Error) as err:
+        raise StoreError(
+            f"Could not open the library {path} ({err}): check that the folder is writable "
+            "or set BIREADER_HOME to another folder"
+        ) from err
+    try:
+        db = Database(conn)
+        _configure(db, path)
+        _check_is_ours(db, path)
+        _migrate(db)
+    except sqlite3.DatabaseError as err:
+        conn.close()
+        raise _store_error(err, f"open the library {path}") from err
+    except BaseException:
+        conn.close()
+        raise
+    return db
+
+
+def _check_is_sqlite(path: Path) -> None:
+    if path.is_dir():
+        raise StoreError(
+            f"{path} is a folder, not a bilingual-reader database: "
+            "move it away or set BIREADER_HOME to another folder"
+        )
+    try:
+        with path.open("rb") as f:
+            head = f.read(len(SQLITE_MAGIC))
+    except FileNotFoundError:
+        return
+    except OSError as err:
+        raise StoreError(f"Could not read {path} ({err}): check its permissions") from err
+    if head and head != SQLITE_MAGIC:
+        raise StoreError(
+            f"{path} is not a bilingual-reader database (not SQLite): "
+            "move it away or set BIREADER_HOME to another folder"
+        )
+
+
+def _configure(db: Database, path: Path) -> None:
+    db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    db.execute("PRAGMA foreign_keys = ON")
+    mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if str(mode).lower() != "wal":
+        raise StoreError(
+            f"Could not switch {path} to write-ahead logging (mode is {mode}): "
+            "put BIREADER_HOME on a local disk"
+        )
+    # Safe with WAL: a killed process loses nothing committed; only power loss may drop the last.
+    db.execute("PRAGMA synchronous = NORMAL")
+
+
+def _check_is_ours(db: Database, path: Path) -> None:
+    """Refuse another program's SQLite file and a library written by a newer version."""
+    tables = {t for t in db.table_names() if not t.startswith("sqlite_")}
+    applied = set()
+    if Migrations.migrations_table in tables:
+        applied = {m.name for m in MIGRATIONS.applied(db)}
+    if tables and not applied:
+        raise StoreError(
+            f"{path} is not a bilingual-reader database (it is another program's SQLite file): "
+            "move it away or set BIREADER_HOME to another folder"
+        )
+    unknown = applied - set(_MIGRATION_NAMES)
+    if unknown:
+        raise StoreError(
+            f"{path} was written by a newer version of bilingual-reader "
+            f"(unknown schema changes: {', '.join(sorted(unknown))}): update the app"
+        )
+
+
+def _migrate(db: Database) -> None:
+    """Apply pending migrations under the write lock, so two processes never apply one twice."""
+    if MIGRATIONS.pending(db):
+        with write_transaction(db):
+            MIGRATIONS.apply(db)
+
+
+# ---------------------------------------------------------------- transactions and errors
+
+
+@contextmanager
+def write_transaction(db: Database) -> Iterator[Database]:
+    """``BEGIN IMMEDIATE`` … ``COMMIT``: all or nothing, and the write lock taken before reading."""
+    if db.conn.in_transaction:
+        with db.atomic():  # nested: a savepoint inside the caller's transaction
+            yield db
+        return
+    try:
+        db.conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as err:
+        raise _store_error(err, "write to the library") from err
+    try:
+        yield db
+    except BaseException:
+        db.rollback()
+        raise
+    try:
+        db.conn.execute("COMMIT")
+    except sqlite3.OperationalError as err:
+        db.rollback()
+        raise _store_error(err, "save to the library") from err
+
+
+def _store_error(err: sqlite3.Error, doing: str) -> StoreError:
+    text = str(err).lower()
+    if "locked" in text or "busy" in text:
+        return StoreError(
+            f"Could not {doing}: another bilingual-reader is busy writing it; "
+            "wait for it to finish and try again"
+        )
+    if "full" in text:
+        return StoreError(f"Could not {doing}: the disk is full; free some space and try again")
+    if "not a database" in text or "malformed" in text:
+        return StoreError(
+            f"Could not {doing}: the file is damaged or not a bilingual-reader database; "
+            "move it away or set BIREADER_HOME to another folder"
+        )
+    return StoreError(f"Could not {doing} ({err}): check the disk and its permissions")
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def source_hash(text: str) -> str:
+    """The cache key of a sentence: SHA-256 of its exact text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+# ---------------------------------------------------------------- documents
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceRow:
+    """One sentence of a document; ``start``/``end`` index into its paragraph's text."""
+
+    id: int
+    paragraph_idx: int
+    kind: str
+    idx: int
+    start: int
+    end: int
+    text: str
+    source_hash: str
+
+
+def add_document(db: Database, article: ParsedArticle) -> tuple[int, bool]:
+    """Store an article, its paragraphs and sentences; the same content twice is one document."""
+    from reader.segment import sentence_spans
+
+    if not article.paragraphs:
+        raise ImportFailed(f"{article.title!r} has no paragraphs: there is nothing to add")
+    with write_transaction(db):
+        cursor = db.execute(
+            "INSERT OR IGNORE INTO documents (title, date, content_hash, source_path, imported_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [article.title, article.date, article.content_hash, article.source_path, _now()],
+        )
+        created = cursor.rowcount == 1
+        doc_id = db.execute(
+            "SELECT id FROM documents WHERE content_hash = ?", [article.content_hash]
+        ).fetchone()[0]
+        if created:
+            for p_idx, paragraph in enumerate(article.paragraphs):
+                _add_paragraph(db, doc_id, p_idx, paragraph.kind, paragraph.text, sentence_spans)
+    return doc_id, created
+
+
+def _add_paragraph(db: Database, doc_id: int, idx: int, kind: str, text: str, spans_of) -> None:
+    paragraph_id = db.execute(
+        "INSERT INTO paragraphs (document_id, idx, kind, text) VALUES (?, ?, ?, ?)",
+        [doc_id, idx, kind, text],
+    ).lastrowid
+    db.conn.executemany(
+        'INSERT INTO sentences (document_id, paragraph_id, idx, start, "end", text, source_hash)'
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (doc_id, paragraph_id, s_idx, start, end, text[start:end], source_hash(text[start:end]))
+            for s_idx, (start, end) in enumerate(spans_of(text))
+        ],
+    )
+
+
+def list_documents(db: Database, model_key: str | None = None) -> list[dict]:
+    """Every document, newest first, with how many sentences have a translation.
+
+    A sentence counts as translated when the user wrote a version of it or the cache holds a
+    translation by ``model_key`` (by any model when ``model_key`` is None).
+    """
+    model_filter = "" if model_key is None else "AND t.model_key = :model_key"
+    sql = f"""
+        SELECT d.id, d.title, d.date, d.source_path, d.imported_at,
+            count(s.id) AS n_sentences,
+            coalesce(sum(
+                EXISTS (SELECT 1 FROM user_translations u WHERE u.sentence_id = s.id)
+                OR EXISTS (SELECT 1 FROM translations t
+                           WHERE t.source_hash = s.source_hash {model_filter})
+            ), 0) AS n_translated
+        FROM documents d LEFT JOIN sentences s ON s.document_id = d.id
+        GROUP BY d.id
+        ORDER BY d.imported_at DESC, d.id DESC"""
+    return [dict(row) for row in _rows(db, sql, {"model_key": model_key})]
+
+
+def get_document(db: Database, doc_id: int) -> dict:
+    row = next(
+        _rows(
+            db,
+            "SELECT id, title, date, content_hash, source_path, imported_at"
+            " FROM documents WHERE id = ?",
+            [doc_id],
+        ),
+        None,
+    )
+    if row is None:
+        raise StoreError(
+            f"There is no document {doc_id} in the library: "
+            "list the library to see which documents it holds"
+        )
+    return dict(row)
+
+
+def remove_document(db: Database, doc_id: int) -> None:
+    """Delete a document, its sentences and the user's versions; the shared cache stays."""
+    with write_transaction(db):
+        get_document(db, doc_id)
+        db.execute("DELETE FROM documents WHERE id = ?", [doc_id])
+
+
+def document_paragraphs(db: Database, doc_id: int) -> list[dict]:
+    get_document(db, doc_id)
+    return [
+        dict(row)
+        for row in _rows(
+            db,
+            "SELECT id, idx, kind, text FROM paragraphs WHERE document_id = ? ORDER BY idx",
+            [doc_id],
+        )
+    ]
+
+
+def document_sentences(db: Database, doc_id: int) -> list[SentenceRow]:
+    get_document(db, doc_id)
+    cursor = db.execute(
+        'SELECT s.id, p.idx, p.kind, s.idx, s.start, s."end", s.text, s.source_hash'
+        " FROM sentences s JOIN paragraphs p ON p.id = s.paragraph_id"
+        " WHERE s.document_id = ? ORDER BY p.idx, s.idx",
+        [doc_id],
+    )
+    return [SentenceRow(*row) for row in cursor]
+
+
+def _rows(db: Database, sql: str, params: Any = None) -> Iterator[dict[str, Any]]:
+    cursor = db.execute(sql, params if params is not None else [])
+    names = [d[0] for d in cursor.description]
+    for row in cursor:
+        yield dict(zip(names, row, strict=True))
+
+
+# ---------------------------------------------------------------- translation cache
+
+
+def get_cached(
+    db: Database, model_key: str, source_hashes: Iterable[str]
+) -> dict[str, TranslationResult]:
+    """The cached translations among ``source_hashes``, keyed by hash; missing ones are absent."""
+    hashes = list(dict.fromkeys(source_hashes))
+    found: dict[str, TranslationResult] = {}
+    for chunk in _chunks(hashes):
+        marks = ", ".join("?" * len(chunk))
+        cursor = db.execute(
+            "SELECT source_hash, source, target, source_tokens, target_tokens, attention,"
+            " attention_shape, score, alternatives FROM translations"
+            f" WHERE model_key = ? AND source_hash IN ({marks})",
+            [model_key, *chunk],
+        )
+        for row in cursor:
+            found[row[0]] = _result_from_row(row[1:])
+    return found
+
+
+def put_translations(
+    db: Database,
+    model_key: str,
+    results: Iterable[TranslationResult],
+    source_hashes: Sequence[str] | None = None,
+) -> int:
+    """Cache results in one transaction and return how many were kept.
+
+    Empty targets are never cached, so a failed sentence is retried next time. The key is the
+    hash of ``result.source`` unless ``source_hashes`` (parallel to ``results``) gives it: the
+    pipeline passes the hash of the stored sentence so a normalising engine still hits the cache.
+    """
+    results = list(results)
+    hashes = list(source_hashes) if source_hashes is not None else [
+        source_hash(r.source) for r in results
+    ]
+    if len(hashes) != len(results):
+        raise ValueError("source_hashes must be parallel to results")
+    now = _now()
+    rows = [
+        _row_from_result(model_key, h, r, now)
+        for h, r in zip(hashes, results, strict=True)
+        if r.target.strip()
+    ]
+    with write_transaction(db):
+        db.conn.executemany(
+            "INSERT OR REPLACE INTO translations (model_key, source_hash, source, target,"
+            " source_tokens, target_tokens, attention, attention_shape, score, alternatives,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+    return len(rows)
+
+
+def _row_from_result(model_key: str, key: str, r: TranslationResult, now: str) -> tuple:
+    blob, shape = _pack_attention(r.attention)
+    alternatives = [[text, float(score)] for text, score in r.alternatives]
+    return (
+        model_key,
+        key,
+        r.source,
+        r.target,
+        json.dumps(list(r.source_tokens), ensure_ascii=False),
+        json.dumps(list(r.target_tokens), ensure_ascii=False),
+        blob,
+        shape,
+        None if r.score is None else float(r.score),
+        json.dumps(alternatives, ensure_ascii=False),
+        now,
+    )
+
+
+def _result_from_row(row: Sequence[Any]) -> TranslationResult:
+    from models.engine import TranslationResult
+
+    source, target, src_tokens, tgt_tokens, blob, shape, score, alternatives = row
+    return TranslationResult(
+        source=source,
+        target=target,
+        source_tokens=json.loads(src_tokens),
+        target_tokens=json.loads(tgt_tokens),
+        attention=_unpack_attention(blob, shape),
+        score=score,
+        alternatives=[(text, s) for text, s in json.loads(alternatives)],
+    )
+
+
+def _pack_attention(attention: Any) -> tuple[bytes | None, str | None]:
+    """float16 little-endian bytes plus a JSON shape: 2 bytes a cell, no pickle."""
+    if attention is None:
+        return None, None
+    import numpy as np
+
+    array = np.ascontiguousarray(attention, dtype="<f2")
+    return array.tobytes(), json.dumps(list(array.shape))
+
+
+def _unpack_attention(blob: bytes | None, shape: str | None) -> Any:
+    if blob is None or shape is None:
+        return None
+    import numpy as np
+
+    return np.frombuffer(blob, dtype="<f2").reshape(json.loads(shape)).astype(np.float16)
+
+
+def count_translations(db: Database, model_key: str | None = None) -> int:
+    """How many translations the shared cache holds (for one model, or all)."""
+    if model_key is None:
+        return db.execute("SELECT count(*) FROM translations").fetchone()[0]
+    return db.execute(
+        "SELECT count(*) FROM translations WHERE model_key = ?", [model_key]
+    ).fetchone()[0]
+
+
+# ---------------------------------------------------------------- the user's own translations
+
+
+def set_user_translation(db: Database, sentence_id: int, text: str | None) -> None:
+    """Save the user's version of a sentence; None or blank text reverts to the model's."""
+    with write_transaction(db):
+        if not db.execute("SELECT 1 FROM sentences WHERE id = ?", [sentence_id]).fetchone():
+            raise StoreError(
+                f"There is no sentence {sentence_id} in the library (its document may have been "
+                "removed): reopen the document and edit again"
+            )
+        if text is None or not text.strip():
+            db.execute("DELETE FROM user_translations WHERE sentence_id = ?", [sentence_id])
+            return
+        db.execute(
+            "INSERT INTO user_translations (sentence_id, text, edited_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (sentence_id) DO UPDATE SET text = excluded.text,"
+            " edited_at = excluded.edited_at",
+            [sentence_id, text, _now()],
+        )
+
+
+def user_translations(db: Database, doc_id: int) -> dict[int, str]:
+    cursor = db.execute(
+        "SELECT u.sentence_id, u.text FROM user_translations u"
+        " JOIN sentences s ON s.id = u.sentence_id WHERE s.document_id = ?",
+        [doc_id],
+    )
+    return dict(cursor.fetchall())
+
+
+# ---------------------------------------------------------------- alignments and settings
+
+
+def get_alignment(db: Database, key: str, aligner_version: str) -> Any | None:
+    """A stored alignment, or None when missing or made by another aligner version."""
+    row = db.execute(
+        "SELECT data FROM alignments WHERE key = ? AND aligner_version = ?",
+        [key, aligner_version],
+    ).fetchone()
+    return None if row is None else json.loads(row[0])
+
+
+def put_alignment(db: Database, key: str, aligner_version: str, data: Any) -> None:
+    with write_transaction(db):
+        db.execute(
+            "INSERT OR REPLACE INTO alignments (key, aligner_version, data) VALUES (?, ?, ?)",
+            [key, aligner_version, json.dumps(data, ensure_ascii=False)],
+        )
+
+
+def get_setting(db: Database, key: str, default: Any = None) -> Any:
+    row = db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+    return default if row is None else json.loads(row[0])
+
+
+def set_setting(db: Database, key: str, value: Any) -> None:
+    """Store a JSON value (UI state: geometry, last document, scroll positions)."""
+    encoded = json.dumps(value, ensure_ascii=False)
+    with write_transaction(db):
+        db.execute(
+            "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", [key, encoded]
+        )

@@ -1,0 +1,258 @@
+"""The command line as a user meets it: real files, real SQLite, the real tiny Argos package."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from reader.cli import main
+
+from .conftest import SEED
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def bireader(*argv: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    """The installed console script, in a fresh process, as a user runs it."""
+    exe = Path(sys.executable).with_name("bireader")
+    return subprocess.run([str(exe), *argv], capture_output=True, text=True, timeout=timeout,
+                          env=os.environ.copy())
+
+
+def table_counts(db_file: Path) -> dict[str, int]:
+    con = sqlite3.connect(db_file)
+    try:
+        return {t: con.execute(f"select count(*) from [{t}]").fetchone()[0]
+                for t in ("documents", "paragraphs", "sentences", "translations")}
+    finally:
+        con.close()
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.startswith("bireader 0.")
+
+
+def test_segment_prints_sentences_with_blank_line_between_paragraphs(capsys):
+    code, out, _ = run(capsys, "segment", str(SEED))
+    assert code == 0
+    paragraphs = out.strip().split("\n\n")
+    assert paragraphs[0].splitlines()[0].startswith("Voor het eerst sinds de invasie")
+    assert "date 2022-03" not in out
+    assert "Lavrov: Westen is gevaarlijk bezig" in paragraphs
+    assert "In de Turkse badplaats Antalya spraken" in paragraphs[0].splitlines()[1]
+    assert len(paragraphs) == 9
+
+
+def test_translate_twice_second_run_from_cache(tiny_package, bireader_home):
+    first = bireader("translate", str(SEED))
+    assert first.returncode == 0, first.stderr
+    n = sum(1 for line in first.stdout.splitlines() if line.strip())
+    assert f"{n} sentences: 0 from cache, {n} translated" in first.stderr
+    assert "test package" in first.stderr  # never passed off as a translation
+    rows = [line.split("\t") for line in first.stdout.splitlines() if line.strip()]
+    assert all(len(r) == 2 and r[0] and r[1] for r in rows)
+    assert rows[0][0].startswith("Voor het eerst sinds de invasie")
+    # paragraphs are separated by exactly one blank line
+    assert first.stdout.count("\n\n") == 8
+
+    second = bireader("translate", str(SEED))
+    assert second.returncode == 0, second.stderr
+    assert f"{n} sentences: {n} from cache, 0 translated" in second.stderr
+    assert second.stdout == first.stdout
+    assert table_counts(bireader_home / "library.sqlite")["documents"] == 1
+
+
+@pytest.mark.parametrize("fmt", ["md", "txt", "json"])
+def test_translate_formats_to_file(tiny_package, tmp_path, capsys, fmt):
+    out = tmp_path / f"out.{fmt}"
+    code, stdout, err = run(capsys, "translate", str(SEED), "--format", fmt, "-o", str(out))
+    assert code == 0, err
+    text = out.read_text(encoding="utf-8")
+    assert "Voor het eerst sinds de invasie" in text
+    if fmt == "json":
+        doc = json.loads(text)
+        assert doc["date"].startswith("2022-03")
+    assert stdout == ""
+
+
+def test_two_processes_translating_the_same_document(tiny_package, bireader_home):
+    exe = Path(sys.executable).with_name("bireader")
+    procs = [subprocess.Popen([str(exe), "translate", str(SEED)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [p.communicate(timeout=180) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [r[1] for r in results]
+    assert results[0][0] == results[1][0]
+    counts = table_counts(bireader_home / "library.sqlite")
+    assert counts["documents"] == 1
+    n_sentences = sum(1 for line in results[0][0].splitlines() if line.strip())
+    assert counts["sentences"] == n_sentences
+    assert counts["translations"] <= n_sentences
+
+
+def test_import_and_library(capsys, tmp_path):
+    code, out, err = run(capsys, "import", str(SEED))
+    assert code == 0, err
+    doc_id = out.split("\t")[0]
+    code, out, _ = run(capsys, "import", str(SEED))
+    assert "already in the library" in out
+    code, out, _ = run(capsys, "library", "list")
+    assert out.count("\n") == 1 and "2022-03" in out
+    code, out, _ = run(capsys, "library", "remove", doc_id)
+    assert code == 0
+    code, out, err = run(capsys, "library", "list")
+    assert out == "" and "empty" in err
+    code, out, err = run(capsys, "library", "remove", doc_id)
+    assert code == 1 and str(doc_id) in err
+
+
+# ---------------------------------------------------------------- bad input
+
+
+def assert_fails(capsys, argv, *needles, home: Path | None = None):
+    """Non-zero exit, one clear line on stderr naming the problem, and no database written."""
+    code, out, err = run(capsys, *argv)
+    assert code != 0
+    assert "Traceback" not in err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1, err
+    for needle in needles:
+        assert needle.lower() in err.lower(), err
+    if home is not None:
+        db_file = home / "library.sqlite"
+        assert not db_file.exists() or table_counts(db_file)["documents"] == 0
+    return err
+
+
+def test_missing_file(capsys, bireader_home, tmp_path):
+    assert_fails(capsys, ["import", str(tmp_path / "nope.txt")], "nope.txt", "not found",
+                 home=bireader_home)
+
+
+def test_directory(capsys, bireader_home, tmp_path):
+    assert_fails(capsys, ["import", str(tmp_path)], "folder", home=bireader_home)
+
+
+def test_unreadable_file(capsys, bireader_home, tmp_path):
+    link = tmp_path / "dangling.txt"
+    link.symlink_to(tmp_path / "gone.txt")
+    assert_fails(capsys, ["import", str(link)], "dangling.txt", home=bireader_home)
+
+
+@pytest.mark.parametrize("content", [b"", b"   \n\n \t \r\n"])
+def test_empty_file(capsys, bireader_home, tmp_path, content):
+    f = tmp_path / "empty.txt"
+    f.write_bytes(content)
+    assert_fails(capsys, ["import", str(f)], "empty", home=bireader_home)
+
+
+def test_binary_file(capsys, bireader_home, tmp_path):
+    f = tmp_path / "photo.txt"
+    f.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
+    assert_fails(capsys, ["import", str(f)], "photo.txt", "binary", home=bireader_home)
+
+
+def test_cp1252_file_imports_with_warning(capsys, bireader_home, tmp_path):
+    f = tmp_path / "oud.txt"
+    f.write_bytes("Het café in Marioepol is dicht. De ruïnes zijn groot.\n".encode("cp1252"))
+    code, out, err = run(capsys, "segment", str(f))
+    assert code == 0
+    assert "oud.txt" in err and "warning" in err
+    assert out.splitlines() == ["Het café in Marioepol is dicht.", "De ruïnes zijn groot."]
+
+
+def test_long_sentence_without_punctuation(capsys, tiny_package, tmp_path):
+    words = ("de oorlog in het oosten gaat door zonder dat iemand het ziet " * 80).split()
+    text = " ".join(words)[:5000]
+    f = tmp_path / "long.txt"
+    f.write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, "translate", str(f))
+    assert code == 0, err
+    source, translation = out.rstrip("\n").split("\t")
+    assert source == text.strip() and translation
+    assert "1 sentences: 0 from cache, 1 translated" in err
+
+
+def test_file_over_50_mb(capsys, bireader_home, tmp_path):
+    f = tmp_path / "huge.txt"
+    with f.open("wb") as fh:
+        fh.truncate(51 * 1024 * 1024)
+    err = assert_fails(capsys, ["import", str(f)], "huge.txt", "MB", home=bireader_home)
+    assert "51" in err or "53" in err
+
+
+def test_translate_without_package(capsys, empty_packages, bireader_home):
+    assert_fails(capsys, ["translate", str(SEED)], "bireader models download nl en",
+                 "bireader models install", home=bireader_home)
+
+
+def _zip_with(tmp_path: Path, name: str, files: dict[str, bytes]) -> Path:
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w") as z:
+        for inner, data in files.items():
+            z.writestr(inner, data)
+    return path
+
+
+def test_corrupt_argosmodel_not_a_zip(capsys, empty_packages, tmp_path):
+    f = tmp_path / "broken.argosmodel"
+    f.write_bytes(b"this is not a zip file at all")
+    assert_fails(capsys, ["models", "install", str(f)], "broken.argosmodel", "zip")
+    assert list(empty_packages.iterdir()) == []
+
+
+def test_corrupt_argosmodel_without_metadata(capsys, empty_packages, tmp_path):
+    f = _zip_with(tmp_path, "nometa.argosmodel", {"pkg/model/model.bin": b"x", "pkg/README.md": b"x"})
+    assert_fails(capsys, ["models", "install", str(f)], "nometa.argosmodel", "metadata.json")
+    assert list(empty_packages.iterdir()) == []
+
+
+def test_argosmodel_for_another_language_pair(capsys, empty_packages, tmp_path):
+    from models.testpackage import build_package
+
+    f = build_package(tmp_path / "de_en.argosmodel", size="tiny", from_code="de", to_code="en")
+    err = assert_fails(capsys, ["models", "install", str(f)], "de")
+    assert "nl" in err.lower() or "dutch" in err.lower()
+    assert list(empty_packages.iterdir()) == []
+
+
+def test_database_that_is_not_sqlite(capsys, bireader_home):
+    bireader_home.mkdir(parents=True)
+    db_file = bireader_home / "library.sqlite"
+    garbage = b"definitely not sqlite\n" * 100
+    db_file.write_bytes(garbage)
+    assert_fails(capsys, ["import", str(SEED)], str(db_file), "sqlite")
+    assert db_file.read_bytes() == garbage
+
+
+def test_models_install_and_list(capsys, empty_packages, tiny_package_file):
+    code, out, err = run(capsys, "models", "install", str(tiny_package_file))
+    assert code == 0, err
+    assert "nl" in out and "en" in out
+    code, out, err = run(capsys, "models", "list")
+    assert "test package" in out
+    code, out, err = run(capsys, "models", "remove", "nl-en")
+    assert code == 0, err
+    code, out, err = run(capsys, "models", "list")
+    assert out == ""
+
+
+def test_models_download_offline(capsys, empty_packages, monkeypatch):
+    monkeypatch.setenv("BIREADER_ARGOS_INDEX", "http://127.0.0.1:9/index.json")
+    assert_fails(capsys, ["models", "download", "nl", "en"], "bireader models install")
+    assert [p for p in empty_packages.iterdir() if p.is_dir()] == []

@@ -1,0 +1,262 @@
+"""Sentence segmentation: the hard Dutch cases, exact offsets, and accuracy on UD gold sentences."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reader.segment import sentence_spans, split_sentences
+
+ROOT = Path(__file__).resolve().parent.parent
+UD = ROOT.parent / "shared" / "data" / "ud-dutch"
+
+
+def _bench():
+    """bench/ is not a package: load the evaluation script so the test scores what it reports."""
+    if "segmentation_eval" in sys.modules:
+        return sys.modules["segmentation_eval"]
+    path = ROOT / "bench" / "segmentation_eval.py"
+    spec = importlib.util.spec_from_file_location("segmentation_eval", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["segmentation_eval"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+HARD_CASES = {
+    "abbreviation o.a.": (
+        "Hij noemde o.a. Frankrijk en Duitsland. Daarna ging hij weg.",
+        ["Hij noemde o.a. Frankrijk en Duitsland.", "Daarna ging hij weg."],
+    ),
+    "abbreviations d.w.z. and bijv.": (
+        "Dat is een klein land, d.w.z. Nederland. Bijv. Jan komt ook.",
+        ["Dat is een klein land, d.w.z. Nederland.", "Bijv. Jan komt ook."],
+    ),
+    "titles mr. dhr. mevr. prof. dr. ir. drs.": (
+        "Mr. Jansen, dhr. De Vries en mevr. Bakker kwamen. Prof. dr. ir. Smit en drs. Ali ook.",
+        ["Mr. Jansen, dhr. De Vries en mevr. Bakker kwamen.",
+         "Prof. dr. ir. Smit en drs. Ali ook."],
+    ),
+    "enz. ends a sentence before a capital": (
+        "Ze verkopen appels, peren enz. Daarna kwam de rest.",
+        ["Ze verkopen appels, peren enz.", "Daarna kwam de rest."],
+    ),
+    "enz. inside a sentence": (
+        "Appels, peren enz. worden hier verkocht.",
+        ["Appels, peren enz. worden hier verkocht."],
+    ),
+    "m.b.t. and ca. before a number": (
+        "Regels m.b.t. Schiphol zijn streng. Er waren ca. 300 mensen.",
+        ["Regels m.b.t. Schiphol zijn streng.", "Er waren ca. 300 mensen."],
+    ),
+    "blz., nr., jl., resp.": (
+        "Zie blz. 12 en nr. 4 van 3 mei jl. Het gaat om resp. Jan en Piet. Meer niet.",
+        ["Zie blz. 12 en nr. 4 van 3 mei jl.", "Het gaat om resp. Jan en Piet.", "Meer niet."],
+    ),
+    "e.d. and z.g.a.": (
+        "Het gaat om stoelen, tafels e.d. Het pand is z.g.a. Nieuw en ruim. Klaar.",
+        ["Het gaat om stoelen, tafels e.d.", "Het pand is z.g.a. Nieuw en ruim.", "Klaar."],
+    ),
+    "St. before a name": (
+        "Hij woont in St. Petersburg. Het is er koud.",
+        ["Hij woont in St. Petersburg.", "Het is er koud."],
+    ),
+    "initials": (
+        "J. de Vries en W.A. Hoekstra kwamen. M.C. Escher ook.",
+        ["J. de Vries en W.A. Hoekstra kwamen.", "M.C. Escher ook."],
+    ),
+    "an initial-like letter before a sentence starter": (
+        "Het gaat om vitamine C. Die is gezond.",
+        ["Het gaat om vitamine C.", "Die is gezond."],
+    ),
+    "capitals that are not an abbreviation": (
+        "Hij woont in de VS. Daar werkt hij.",
+        ["Hij woont in de VS.", "Daar werkt hij."],
+    ),
+    "decimals and thousands": (
+        "Hij is 1,5 meter. De kosten zijn 3.000 euro. Dat is 2.5 keer meer.",
+        ["Hij is 1,5 meter.", "De kosten zijn 3.000 euro.", "Dat is 2.5 keer meer."],
+    ),
+    "ordinal de 3e": (
+        "Hij werd de 3e. Zij werd 1e.",
+        ["Hij werd de 3e.", "Zij werd 1e."],
+    ),
+    "list numbers": (
+        "1. Inleiding van het boek",
+        ["1. Inleiding van het boek"],
+    ),
+    "a list number after a sentence": (
+        "Dit zijn de punten. 1. De prijs is te hoog.",
+        ["Dit zijn de punten.", "1. De prijs is te hoog."],
+    ),
+    "a year ends a sentence": (
+        "Hij speelde tot 2005. In 2006 stopte hij.",
+        ["Hij speelde tot 2005.", "In 2006 stopte hij."],
+    ),
+    "ellipsis": (
+        "Dat weet ik niet... Misschien morgen. Of… nee. Wie weet… Jan misschien.",
+        ["Dat weet ik niet...", "Misschien morgen.", "Of… nee.", "Wie weet…", "Jan misschien."],
+    ),
+    "elision in brackets": (
+        "Het succes was (...) te danken aan drie factoren. Dat zei hij.",
+        ["Het succes was (...) te danken aan drie factoren.", "Dat zei hij."],
+    ),
+    "quote closing after the period": (
+        'Hij zei: "Ik kom morgen." Daarna ging hij. "Goed," zei ze.',
+        ['Hij zei: "Ik kom morgen."', "Daarna ging hij.", '"Goed," zei ze.'],
+    ),
+    "quote closing before the period": (
+        '"…zei hij". Daarna ging hij.',
+        ['"…zei hij".', "Daarna ging hij."],
+    ),
+    "Dutch low-high quotes": (
+        "Zij zei: ,,Ik ben blij.'' Toen ging ze. „Echt?” vroeg hij.",
+        ["Zij zei: ,,Ik ben blij.''", "Toen ging ze.", "„Echt?” vroeg hij."],
+    ),
+    "closing quote set off by a space": (
+        ",, Ik ben nogal een twijfelaar. '' Daarna won ze toch.",
+        [",, Ik ben nogal een twijfelaar. ''", "Daarna won ze toch."],
+    ),
+    "parenthesis around the sentence end": (
+        "Het is gevaarlijk (zie boven.) Daarna volgt meer. Het klopt (zie onder).",
+        ["Het is gevaarlijk (zie boven.)", "Daarna volgt meer.", "Het klopt (zie onder)."],
+    ),
+    "URL and e-mail address": (
+        "Kijk op www.nos.nl. Mail info@nos.nl voor vragen. Zie https://nos.nl/a?id=4. Klaar.",
+        ["Kijk op www.nos.nl.", "Mail info@nos.nl voor vragen.", "Zie https://nos.nl/a?id=4.",
+         "Klaar."],
+    ),
+    "sentences starting with 's and 't": (
+        "Hij kwam thuis. 's Avonds at hij. 't Is mooi. ’s Ochtends regent het.",
+        ["Hij kwam thuis.", "'s Avonds at hij.", "'t Is mooi.", "’s Ochtends regent het."],
+    ),
+    "sentence starting with a digit": (
+        "Het was druk. 23 mensen kwamen. 2005 was een goed jaar.",
+        ["Het was druk.", "23 mensen kwamen.", "2005 was een goed jaar."],
+    ),
+    "question and exclamation marks": (
+        "Wat nu? vroeg hij. Waarom? Hij wist het niet! Echt.",
+        ["Wat nu? vroeg hij.", "Waarom?", "Hij wist het niet!", "Echt."],
+    ),
+    "v. Chr.": (
+        "De stad is in 330 v. Chr. gesticht. Rond 30 v.Chr. De Romeinen kwamen.",
+        ["De stad is in 330 v. Chr. gesticht.", "Rond 30 v.Chr.", "De Romeinen kwamen."],
+    ),
+    "lower case after a period is the same sentence": (
+        "Het bedrijf nos.nl. kondigde het aan.",
+        ["Het bedrijf nos.nl. kondigde het aan."],
+    ),
+}
+
+
+@pytest.mark.parametrize("paragraph,expected", HARD_CASES.values(), ids=HARD_CASES.keys())
+def test_hard_cases(paragraph, expected):
+    assert split_sentences(paragraph) == expected
+
+
+@pytest.mark.parametrize("paragraph", [p for p, _ in HARD_CASES.values()])
+def test_spans_are_exact_slices(paragraph):
+    spans = sentence_spans(paragraph)
+    assert [paragraph[s:e] for s, e in spans] == split_sentences(paragraph)
+    _assert_spans_cover(paragraph, spans)
+
+
+def _assert_spans_cover(paragraph: str, spans: list[tuple[int, int]]) -> None:
+    """Ordered, disjoint, stripped, and every non-space character is in some sentence."""
+    covered = set()
+    previous_end = 0
+    for start, end in spans:
+        assert previous_end <= start < end <= len(paragraph)
+        piece = paragraph[start:end]
+        assert piece == piece.strip() and piece
+        covered.update(range(start, end))
+        previous_end = end
+    assert all(i in covered for i, ch in enumerate(paragraph) if not ch.isspace())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("aB1 .!?…\"'”’»(),;:\n\t") + ["o.a.", " Dhr. ", "''", ",,"]),
+                max_size=80).map("".join))
+def test_offsets_round_trip_on_any_text(paragraph):
+    spans = sentence_spans(paragraph)
+    _assert_spans_cover(paragraph, spans)
+    assert [paragraph[s:e] for s, e in spans] == split_sentences(paragraph)
+
+
+def test_leading_and_trailing_space_are_not_in_sentences():
+    paragraph = "  \tEerste zin.   Tweede zin.  \n"
+    spans = sentence_spans(paragraph)
+    assert spans == [(3, 14), (17, 28)]
+    assert [paragraph[s:e] for s, e in spans] == ["Eerste zin.", "Tweede zin."]
+
+
+@pytest.mark.parametrize("paragraph", ["", "   ", "\n\t \n"])
+def test_blank_paragraph_has_no_sentences(paragraph):
+    assert sentence_spans(paragraph) == []
+
+
+def test_blank_line_always_separates():
+    assert split_sentences("Een kop zonder punt\n\nDe tekst volgt hier.") == [
+        "Een kop zonder punt", "De tekst volgt hier."]
+
+
+def test_long_sentence_without_punctuation_is_one_sentence():
+    words = ("de oorlog in het oosten gaat door zonder dat iemand het ziet " * 90).split()
+    paragraph = " ".join(words)[:5000].strip()
+    assert len(paragraph) >= 4990
+    assert sentence_spans(paragraph) == [(0, len(paragraph))]
+
+
+def test_many_quotes_and_sentences_stay_exact():
+    paragraph = ' '.join(f'"Zin {i}." Hij zei het. " ' for i in range(3000))
+    spans = sentence_spans(paragraph)
+    _assert_spans_cover(paragraph, spans)
+    assert len(spans) >= 6000
+
+
+def test_boundary_f1_on_alpino_dev_beats_simplemma():
+    bench = _bench()
+    paragraphs = list(bench.read_paragraphs(UD / "nl_alpino-ud-dev.conllu"))
+    assert sum(len(p) for p in paragraphs) == 718
+    ours, _ = bench.evaluate(paragraphs, bench.reader_spans)
+    baseline, _ = bench.evaluate(paragraphs, bench.simplemma_spans)
+    assert ours.f1 >= 0.985, ours
+    assert ours.f1 > baseline.f1
+
+
+def test_bench_scores_boundaries_inside_paragraphs_only():
+    bench = _bench()
+    text, gold = bench.gold_boundaries(["Een zin.", "Nog een.", "Laatste."])
+    assert text == "Een zin. Nog een. Laatste."
+    assert gold == {8, 17}
+    score = bench.Score()
+    score.add(gold, {8, 12})
+    assert (score.true_pos, score.false_pos, score.false_neg) == (1, 1, 1)
+    assert score.f1 == pytest.approx(0.5)
+
+
+def test_bench_prints_scores_for_each_file(tmp_path, capsys):
+    conllu = tmp_path / "mini.conllu"
+    conllu.write_text(
+        "# sent_id = d1.p.1.s.1\n# text = Dhr. Jansen kwam.\n\n"
+        "# sent_id = d1.p.1.s.2\n# text = Hij bleef.\n\n"
+        "# sent_id = d1.p.2.s.1\n# text = Nieuw stuk.\n\n",
+        encoding="utf-8",
+    )
+    assert _bench().main([str(conllu)]) == 0
+    out = capsys.readouterr().out
+    assert "mini.conllu: 3 sentences, 2 paragraphs, 1 inner boundaries" in out
+    ours = next(line for line in out.splitlines() if "reader.segment" in line)
+    assert "F1 1.0000" in ours
+    assert "simplemma" in out
+
+
+def test_long_runs_of_dots_and_quotes_are_one_sentence():
+    # A run of terminators is scanned once, not once per position (quadratic before the fix).
+    for paragraph in ("Wacht" + "." * 30000 + "x", "Zin." + "'" * 30000 + "x"):
+        assert sentence_spans(paragraph) == [(0, len(paragraph))]

@@ -1,0 +1,381 @@
+"""The reader window end to end: real test packages, real CTranslate2, real SQLite, real Qt offscreen."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from reader import store
+from reader.importer import parse_text
+from ui.main_window import MODEL_BANNER, MainWindow
+from ui.reader_view import EN, INTERLEAVED, NL, SIDE_BY_SIDE
+
+from .conftest import SEED
+
+WAIT_MS = 60_000
+
+
+@pytest.fixture
+def make_window(qtbot):
+    def make(size: tuple[int, int] | None = (1200, 800)) -> MainWindow:
+        window = MainWindow()
+        qtbot.addWidget(window)
+        if size:
+            window.resize(*size)
+        window.show()
+        qtbot.waitExposed(window)
+        return window
+
+    return make
+
+
+def open_and_translate(qtbot, window: MainWindow, path=SEED) -> int:
+    with qtbot.waitSignal(window.translation_ended, timeout=WAIT_MS) as ended:
+        window.import_file(path)
+    assert ended.args == ["done"]
+    return window.doc_id
+
+
+def seed_paragraphs() -> list[str]:
+    return [p.text for p in parse_text(SEED.read_text(encoding="utf-8")).paragraphs]
+
+
+def long_article(path, copies: int):
+    """The sample repeated with every sentence made distinct, so nothing comes from the cache."""
+    from reader.segment import split_sentences
+
+    paragraphs = [" ".join(f"In deel {i} {s[0].lower()}{s[1:]}" for s in split_sentences(p))
+                  for i in range(copies) for p in seed_paragraphs()]
+    path.write_text("\n\n".join(paragraphs), encoding="utf-8")
+    return path
+
+
+def answer_next_dialog(button: QMessageBox.StandardButton) -> None:
+    """Click a button of the next modal message box (as the user would)."""
+
+    def click() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            box.button(button).click()
+        else:
+            QTimer.singleShot(20, click)
+
+    QTimer.singleShot(0, click)
+
+
+def test_opening_the_sample_translates_every_sentence_then_serves_the_cache(
+        tiny_package, make_window, qtbot):
+    window = make_window()
+    doc_id = open_and_translate(qtbot, window)
+    view = window.view
+    content = view.content()
+    assert [view.side_text(r, NL) for r in view.paragraph_rows()] == seed_paragraphs()
+    assert content.order and all(view.translation(sid) for sid in content.order)
+    assert all(view.side_text(r, EN) for r in view.paragraph_rows())
+    assert window.library.titles() == [content.title]
+    assert window.library.proxy.index(0, 3).data() == "100%"
+    assert not window.progress_bar.isVisible()
+    window.close()
+
+    again = make_window()
+    with qtbot.assertNotEmitted(again.translation_started):
+        assert again.restore_last_document()  # `bireader` with no argument
+        qtbot.wait(50)
+    assert again.doc_id == doc_id
+    assert again.translation_task is None and not again.runner.active()
+    assert [again.view.translation(s) for s in content.order] == \
+        [view.translation(s) for s in content.order]
+
+
+def test_a_test_package_is_never_presented_as_a_translation(tiny_package, make_window, qtbot):
+    window = make_window()
+    open_and_translate(qtbot, window)
+    assert window.test_badge.isVisible()
+    assert "not a translation" in window.test_badge.text()
+    assert window.header.badge.isVisible()
+    png = window.grab().toImage()
+    assert png.width() > 0
+
+
+def test_an_edited_translation_persists_and_survives_retranslation(
+        tiny_package, make_window, qtbot):
+    window = make_window()
+    open_and_translate(qtbot, window)
+    sid = window.view.content().order[1]
+    machine = window.view.translation(sid)
+    editor = window.view.edit_translation(sid)
+    editor.selectAll()
+    qtbot.keyClicks(editor, "The parties talked for about an hour and a half.")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert window.view.is_edited(sid)
+    window.close()
+
+    window = make_window()
+    assert window.restore_last_document()
+    assert window.view.translation(sid) == "The parties talked for about an hour and a half."
+    assert window.view.is_edited(sid)
+
+    with qtbot.waitSignal(window.retranslated, timeout=WAIT_MS):
+        answer_next_dialog(QMessageBox.StandardButton.No)  # keep my version
+        window.retranslate_sentence(sid)
+    assert window.view.translation(sid) == "The parties talked for about an hour and a half."
+    assert store.user_translations(window.db, window.doc_id) == {
+        sid: "The parties talked for about an hour and a half."}
+
+    with qtbot.waitSignal(window.retranslated, timeout=WAIT_MS):
+        window.retranslate_sentence(sid, replace_edit=True)
+    assert window.view.translation(sid) == machine
+    assert not window.view.is_edited(sid)
+    assert store.user_translations(window.db, window.doc_id) == {}
+
+
+def test_cancel_keeps_finished_sentences_and_stops_the_worker(
+        tiny_package, make_window, qtbot, tmp_path):
+    article = long_article(tmp_path / "long.txt", 40)
+    window = make_window()
+    with qtbot.waitSignal(window.translation_started, timeout=WAIT_MS):
+        window.import_file(article)
+    assert window.cancel_button.isVisible()
+    assert window.progress_label.text().startswith("Translating ")
+    with qtbot.waitSignal(window.translation_ended, timeout=WAIT_MS) as ended:
+        window.translation_task.partial.connect(lambda _r: window.cancel_button.click())
+    assert ended.args == ["cancelled"]
+    assert not window.runner.active()
+    assert not window.cancel_button.isVisible()
+    order = window.view.content().order
+    done = [s for s in order if window.view.translation(s)]
+    assert 0 < len(done) < len(order)
+    doc_id = window.doc_id
+    window.close()
+
+    # Finished batches are in the database: a new window shows them at once.
+    again = make_window()
+    with qtbot.waitSignal(again.translation_ended, timeout=WAIT_MS):
+        again.open_document(doc_id)
+        shown_at_once = [s for s in order if again.view.translation(s)]
+        assert set(done) <= set(shown_at_once)
+
+
+def test_without_a_model_a_banner_offers_download_and_the_dutch_is_readable(
+        empty_packages, make_window, qtbot, monkeypatch, tmp_path, tiny_package_file):
+    monkeypatch.setenv("BIREADER_ARGOS_INDEX", (tmp_path / "offline" / "index.json").as_uri())
+    window = make_window()
+    with qtbot.waitSignal(window.document_opened, timeout=WAIT_MS):
+        window.import_file(SEED)
+    banner = window.banners.banner(MODEL_BANNER)
+    assert banner is not None and banner.isVisible()
+    assert "Dutch → English" in banner.text()
+    assert set(banner.buttons) == {"Download Dutch → English model", "Install from file…"}
+    assert [window.view.side_text(r, NL) for r in window.view.paragraph_rows()] == \
+        seed_paragraphs()
+    assert all(window.view.side_text(r, EN) == "" for r in window.view.paragraph_rows())
+    assert window.translation_task is None
+    assert not window.test_badge.isVisible()
+
+    # Offline: the download fails with a clear message in the banner, nothing crashes.
+    banner.buttons["Download Dutch → English model"].click()
+    qtbot.waitUntil(lambda: window.model_task is None, timeout=WAIT_MS)
+    assert "Could not reach" in banner.text() and "bireader models install" in banner.text()
+
+    # Installing from a file makes the banner go and the translation start.
+    with qtbot.waitSignal(window.translation_ended, timeout=WAIT_MS):
+        window.install_model_file(tiny_package_file)
+    assert window.banners.banner(MODEL_BANNER) is None
+    assert all(window.view.translation(s) for s in window.view.content().order)
+    assert window.test_badge.isVisible()
+
+
+def test_an_engine_error_shows_a_banner_and_keeps_the_text(
+        tiny_package_file, make_window, qtbot, monkeypatch, tmp_path):
+    from models import packages
+
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "pkgs"))
+    package = packages.install_file(tiny_package_file)
+    model = next((tmp_path / "pkgs").rglob("model.bin"))
+    model.write_bytes(b"this is not a model")
+    window = make_window()
+    with qtbot.waitSignal(window.translation_ended, timeout=WAIT_MS) as ended:
+        window.import_file(SEED)
+    assert ended.args == ["failed"]
+    banner = window.banners.banner("error")
+    assert banner is not None and "Could not load the translation model" in banner.text()
+    assert window.view.side_text(window.view.paragraph_rows()[0], NL) == seed_paragraphs()[0]
+    assert package is not None
+
+
+def test_the_screenshot_flag_writes_a_png_of_the_requested_size(tiny_package, tmp_path, capsys):
+    from ui.app import run
+
+    out = tmp_path / "shot.png"
+    assert run(["open", str(SEED), "--screenshot", str(out), "--size", "1000x700"]) == 0
+    image = QImage(str(out))
+    assert out.stat().st_size > 10_000
+    assert (image.width(), image.height()) == (1000, 700)
+    # Mostly the paper background, with text on it: not a blank or black image.
+    colors = {image.pixel(x, y) for x in range(0, 1000, 25) for y in range(0, 700, 25)}
+    assert len(colors) > 5
+
+
+def test_screenshot_of_a_file_that_cannot_be_imported_fails_with_its_message(tmp_path, capsys):
+    from ui.app import run
+
+    missing = tmp_path / "nope.txt"
+    assert run(["open", str(missing), "--screenshot", str(tmp_path / "x.png")]) == 1
+    err = capsys.readouterr().err
+    assert "nope.txt" in err and err.count("\n") == 1
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_without_a_display_bireader_says_so_in_one_line(monkeypatch, capsys):
+    from ui.app import run
+
+    for var in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert run([]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no display" in err and "--screenshot" in err
+
+
+def test_a_bad_size_is_refused(capsys):
+    from ui.app import run
+
+    assert run(["open", str(SEED), "--screenshot", "x.png", "--size", "big"]) == 2
+    assert "WIDTHxHEIGHT" in capsys.readouterr().err
+
+
+def test_a_file_that_fails_to_import_shows_its_message_and_changes_nothing(
+        empty_packages, make_window, qtbot, tmp_path):
+    window = make_window()
+    with qtbot.waitSignal(window.document_opened, timeout=WAIT_MS):
+        window.import_file(SEED)
+    doc_id = window.doc_id
+    binary = tmp_path / "picture.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    with qtbot.waitSignal(window.import_finished, timeout=WAIT_MS) as result:
+        window.import_file(binary)
+    err = result.args[0]
+    assert isinstance(err, Exception)
+    dialog = window.last_error_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.text() == str(err) and "picture.txt" in dialog.text()
+    dialog.accept()
+    assert window.doc_id == doc_id
+    assert len(store.list_documents(window.db)) == 1
+    assert window.library.titles() == [window.view.content().title]
+
+
+def test_pasting_makes_a_document_and_an_empty_clipboard_does_nothing(
+        empty_packages, make_window, qtbot):
+    window = make_window()
+    QGuiApplication.clipboard().setText("   \n  ")
+    assert window.paste_document() is None
+    assert "clipboard holds no text" in window.statusBar().currentMessage()
+    assert store.list_documents(window.db) == []
+    assert window.doc_id is None
+
+    QGuiApplication.clipboard().setText("Een korte tekst.\n\nHet regent in Antalya. Morgen niet.")
+    with qtbot.waitSignal(window.document_opened, timeout=WAIT_MS):
+        window.paste_action.trigger()
+    assert window.view.side_text(window.view.paragraph_rows()[1], NL) == \
+        "Het regent in Antalya. Morgen niet."
+    assert len(store.list_documents(window.db)) == 1
+
+
+def test_dropping_a_file_imports_and_opens_it(empty_packages, make_window, qtbot):
+    window = make_window()
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(SEED))])
+    enter = QDragEnterEvent(QPoint(300, 300), Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    window.dragEnterEvent(enter)  # Qt delivers drag events only during a real drag
+    assert enter.isAccepted()
+    event = QDropEvent(QPointF(300, 300), Qt.DropAction.CopyAction, mime,
+                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(window.document_opened, timeout=WAIT_MS):
+        window.dropEvent(event)
+    assert window.view.side_text(window.view.paragraph_rows()[0], NL) == seed_paragraphs()[0]
+
+
+def test_removing_the_open_document_asks_first_and_closes_the_view(
+        empty_packages, make_window, qtbot):
+    window = make_window()
+    with qtbot.waitSignal(window.document_opened, timeout=WAIT_MS):
+        window.import_file(SEED)
+    doc_id = window.doc_id
+    answer_next_dialog(QMessageBox.StandardButton.Cancel)
+    assert not window.remove_document(doc_id)
+    assert window.doc_id == doc_id
+    answer_next_dialog(QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(window.document_closed, timeout=5000):
+        assert window.remove_document(doc_id)
+    assert window.doc_id is None and window.view.content() is None
+    assert window.stack.currentWidget() is window.placeholder
+    assert window.library.titles() == []
+
+
+def test_a_document_deleted_elsewhere_closes_cleanly(empty_packages, make_window, qtbot):
+    window = make_window()
+    with qtbot.waitSignal(window.document_opened, timeout=WAIT_MS):
+        window.import_file(SEED)
+    other = store.open_db()  # e.g. `bireader library remove` in a terminal
+    store.remove_document(other, window.doc_id)
+    other.close()
+    window.check_document_still_exists()
+    assert window.doc_id is None
+    assert window.stack.currentWidget() is window.placeholder
+    assert "removed" in window.statusBar().currentMessage()
+
+
+def test_the_window_remembers_geometry_layout_document_and_scroll(
+        empty_packages, make_window, qtbot, tmp_path):
+    article = long_article(tmp_path / "long.txt", 6)
+    window = make_window()
+    window.resize(1000, 640)
+    with qtbot.waitSignal(window.document_opened, timeout=WAIT_MS):
+        window.import_file(article)
+    window.view.scroll_to_row(30)
+    qtbot.keyClick(window.view, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.view.layout_mode() == INTERLEAVED
+    window.set_theme("dark")
+    anchor_row = window.view.scroll_anchor()[0]
+    window.close()
+
+    again = make_window(size=None)
+    assert (again.width(), again.height()) == (1000, 640)
+    assert again.view.layout_mode() == INTERLEAVED and again.theme_name() == "dark"
+    assert again.view.colors().background.lightness() < 80
+    assert again.restore_last_document()
+    assert again.view.scroll_anchor()[0] == anchor_row
+    again.set_layout_mode(SIDE_BY_SIDE)
+    again.set_theme("light")
+
+
+def test_context_menu_copies_and_alternatives_can_be_kept(tiny_package, make_window, qtbot):
+    window = make_window()
+    open_and_translate(qtbot, window)
+    view = window.view
+    sid = view.content().order[0]
+    pos = view.sentence_rect(sid, NL).center().toPoint()
+    view.context_menu_requested.emit(sid, view.viewport().mapToGlobal(pos))
+    actions = {a.text(): a for a in window._menu.actions() if a.text()}
+    assert {"Copy Dutch", "Copy English", "Copy Both", "Retranslate", "Edit Translation…",
+            "Show Alternatives…"} <= set(actions)
+    actions["Copy Both"].trigger()
+    assert QGuiApplication.clipboard().text() == \
+        f"{view.sentence_text(sid, NL)}\n{view.sentence_text(sid, EN)}"
+    window._menu.close()
+
+    window.show_alternatives(sid)
+    qtbot.waitUntil(lambda: window.alternatives_dialog is not None, timeout=WAIT_MS)
+    dialog = window.alternatives_dialog
+    choices = [dialog.list.item(i).text() for i in range(dialog.list.count())]
+    assert choices and all(choices)
+    dialog.list.setCurrentRow(len(choices) - 1)
+    dialog.accept()
+    assert view.translation(sid) == choices[-1]
+    assert view.is_edited(sid) == (choices[-1] != window._machine[sid])

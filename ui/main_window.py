@@ -1,0 +1,1038 @@
+"""The main window: library sidebar, banners, the reader view, menus and the status bar.
+
+Everything that takes time (loading the engine, translating, importing, downloading a model) runs
+through one ``TaskRunner``; callbacks arrive on the GUI thread.  Workers open their own database
+connection (``store.open_db()``): SQLite connections belong to one thread.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QEvent, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader import store
+from reader.errors import ModelError, ReaderError, StoreError
+from ui import theme
+from ui.banner import BannerArea
+from ui.library import LibraryView
+from ui.reader_view import EN, INTERLEAVED, NL, SIDE_BY_SIDE, DocumentContent, ReaderView
+from ui.tasks import Task, TaskContext, TaskRunner
+
+FROM, TO = "nl", "en"
+MODEL_BANNER = "model"
+ERROR_BANNER = "error"
+TEST_BADGE_TEXT = "TEST MODEL: output is not a translation"
+TEXT_FILTER = "Text files (*.txt *.text *.md);;All files (*)"
+
+
+# --------------------------------------------------------------------------- engine access
+
+
+class EngineHolder:
+    """The translation engine, loaded once off the GUI thread and kept warm across documents."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._engine: Any = None
+        self._nbest: Any = None
+
+    def package(self) -> Any:
+        """The installed nl→en package (raises ``ModelError`` when there is none)."""
+        from models.packages import find_package
+
+        return find_package(FROM, TO)
+
+    def model_key(self) -> str:
+        """The cache key of the current package, without loading the model."""
+        engine = self._engine
+        if engine is not None:
+            return engine.model_key
+        package = self.package()
+        from models.engine import model_key_for
+
+        return model_key_for(package)
+
+    def loaded(self) -> bool:
+        return self._engine is not None
+
+    def get(self) -> Any:
+        """The engine (worker thread only: loading takes a while for a real model)."""
+        with self._lock:
+            if self._engine is None:
+                from models.engine import Engine
+
+                self._engine = Engine(self.package())
+            return self._engine
+
+    def nbest(self, n: int = 5) -> Any:
+        """A second engine returning an n-best list, loaded on first use (worker thread only)."""
+        with self._lock:
+            if self._nbest is None:
+                from models.engine import DecodeSettings, Engine
+
+                self._nbest = Engine(self.package(), DecodeSettings(beam_size=max(4, n),
+                                                                     num_hypotheses=n))
+            return self._nbest
+
+    def reset(self) -> None:
+        """Forget the loaded engines (a package was installed or removed)."""
+        with self._lock:
+            self._engine = self._nbest = None
+
+
+def is_test_package(package: Any) -> bool:
+    try:
+        from models.packages import is_test_package as check
+    except ImportError:  # pragma: no cover - models.packages always has it per the contract
+        return "test" in str(getattr(package, "package_path", ""))
+    return bool(check(package))
+
+
+# --------------------------------------------------------------------------- small widgets
+
+
+class ColumnHeader(QWidget):
+    """'Nederlands' over the Dutch column and 'English' (with the test-model badge) over the other."""
+
+    def __init__(self, view: ReaderView, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.view = view
+        self.nl = QLabel("Nederlands", self)
+        self.en = QLabel("English · machine translation", self)
+        self.badge = QLabel(TEST_BADGE_TEXT, self)
+        self.badge.setObjectName("testBadge")
+        self.badge.hide()
+        for label in (self.nl, self.en):
+            label.setObjectName("columnLabel")
+        self.setFixedHeight(34)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+
+    def set_test_model(self, on: bool) -> None:
+        self.badge.setVisible(on)
+        self.relayout()
+
+    def apply_colors(self, colors: theme.ReaderColors) -> None:
+        self.setStyleSheet(
+            f"ColumnHeader {{ background: {colors.background.name()};"
+            f" border-bottom: 1px solid {colors.divider.name()}; }}"
+            f" QLabel#columnLabel {{ color: {colors.muted.name()}; font-size: 9pt;"
+            " letter-spacing: 1px; font-weight: 600; }"
+            f" QLabel#testBadge {{ background: {colors.badge_bg.name()};"
+            f" color: {colors.badge_text.name()}; border-radius: 4px; padding: 2px 8px;"
+            " font-size: 9pt; font-weight: bold; }")
+        pal = self.palette()
+        pal.setColor(self.backgroundRole(), colors.background)
+        self.setPalette(pal)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.relayout()
+
+    def relayout(self) -> None:
+        cols = self.view.columns()
+        for label in (self.nl, self.en, self.badge):
+            label.adjustSize()
+        h = self.height()
+        x0 = int(cols[0][0])
+        if self.view.layout_mode() == SIDE_BY_SIDE:
+            self.nl.setText("NEDERLANDS")
+            self.en.setText("ENGLISH" if self.badge.isVisibleTo(self)
+                            else "ENGLISH · MACHINE TRANSLATION")
+            self.en.adjustSize()
+            self.en.show()
+            x1 = int(cols[1][0])
+        else:
+            self.nl.setText("NEDERLANDS · ENGLISH")
+            self.en.hide()
+            x1 = x0 + self.nl.sizeHint().width() + 16
+        self.nl.adjustSize()
+        self.nl.move(x0, (h - self.nl.height()) // 2)
+        self.en.move(x1, (h - self.en.height()) // 2)
+        bx = x1 + (self.en.width() + 12 if self.en.isVisible() else 0)
+        self.badge.move(bx, (h - self.badge.height()) // 2)
+
+
+class AlternativesDialog(QDialog):
+    """The engine's n-best list for one sentence; the chosen one is kept as the user's version."""
+
+    def __init__(self, source: str, alternatives: list[tuple[str, float]], current: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Alternative translations")
+        self.setMinimumWidth(560)
+        layout = QVBoxLayout(self)
+        src = QLabel(source)
+        src.setWordWrap(True)
+        src.setStyleSheet("font-style: italic;")
+        layout.addWidget(src)
+        self.list = QListWidget()
+        self.list.setWordWrap(True)
+        for text, score in alternatives:
+            item = QListWidgetItem(f"{text}")
+            item.setData(Qt.ItemDataRole.UserRole, text)
+            item.setToolTip(f"model score {score:.3f}")
+            self.list.addItem(item)
+            if text == current:
+                self.list.setCurrentItem(item)
+        if self.list.currentRow() < 0 and self.list.count():
+            self.list.setCurrentRow(0)
+        layout.addWidget(self.list)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        keep = buttons.addButton("Keep this translation", QDialogButtonBox.ButtonRole.AcceptRole)
+        keep.setDefault(True)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.list.itemDoubleClicked.connect(lambda _item: self.accept())
+        layout.addWidget(buttons)
+
+    def chosen(self) -> str | None:
+        item = self.list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+
+# --------------------------------------------------------------------------- the window
+
+
+class MainWindow(QMainWindow):
+    document_opened = Signal(int)
+    document_closed = Signal()
+    translation_started = Signal(int)
+    translation_ended = Signal(str)  # "done", "cancelled" or "failed"
+    import_finished = Signal(object)  # document id, or the error
+    model_installed = Signal()
+    retranslated = Signal(int)
+
+    def __init__(self, db_path: str | Path | None = None) -> None:
+        super().__init__()
+        self._db_path = db_path
+        self.db = store.open_db(db_path)
+        self.runner = TaskRunner(self)
+        self.engines = EngineHolder()
+        self.doc_id: int | None = None
+        self.translation_task: Task | None = None
+        self.model_task: Task | None = None
+        self._machine: dict[int, str] = {}
+        self._pending_imports = 0
+        self._closed = False
+        self.last_error_dialog: QMessageBox | None = None
+        self.alternatives_dialog: AlternativesDialog | None = None
+
+        self.setWindowTitle("Bilingual Reader")
+        self.setAcceptDrops(True)
+        self._build_widgets()
+        self._build_status_bar()
+        self._build_menus()
+        self._save_scroll_timer = QTimer(self, singleShot=True, interval=800)
+        self._save_scroll_timer.timeout.connect(self._save_scroll)
+        self.view.scrolled.connect(self._save_scroll_timer.start)
+        self._restore_preferences()
+        self.refresh_library()
+
+    # ----------------------------------------------------------------- construction
+
+    def _build_widgets(self) -> None:
+        self.library = LibraryView()
+        self.library.document_activated.connect(self.open_document)
+        self.library.remove_requested.connect(lambda doc_id: self.remove_document(doc_id))
+        self.library.setMinimumWidth(220)
+
+        self.view = ReaderView()
+        self.view.context_menu_requested.connect(self._sentence_menu)
+        self.view.translation_edited.connect(self.save_user_translation)
+        self.header = ColumnHeader(self.view)
+        self.banners = BannerArea()
+        self.placeholder = QLabel(
+            "Open a Dutch article with File → Open (Ctrl+O),\n"
+            "drop a text file here, or paste its text with Ctrl+V.")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setObjectName("placeholder")
+        self.placeholder.setStyleSheet("color: palette(placeholder-text); font-size: 13pt;")
+
+        reading = QWidget()
+        box = QVBoxLayout(reading)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(0)
+        box.addWidget(self.header)
+        box.addWidget(self.view, 1)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.placeholder)
+        self.stack.addWidget(reading)
+
+        right = QWidget()
+        rbox = QVBoxLayout(right)
+        rbox.setContentsMargins(0, 0, 0, 0)
+        rbox.setSpacing(0)
+        rbox.addWidget(self.banners)
+        rbox.addWidget(self.stack, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.library)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([300, 1100])
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+        self.view.installEventFilter(self)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.progress_label = QLabel()
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setMaximumWidth(180)
+        self.progress_bar.setTextVisible(False)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel_background)
+        self.test_badge = QLabel(TEST_BADGE_TEXT)
+        self.test_badge.setObjectName("statusTestBadge")
+        self.test_badge.setStyleSheet(
+            "QLabel { background: #b3261e; color: white; border-radius: 3px; padding: 1px 8px;"
+            " font-weight: bold; }")
+        for w in (self.progress_label, self.progress_bar, self.cancel_button):
+            bar.addPermanentWidget(w)
+            w.hide()
+        bar.addPermanentWidget(self.test_badge)
+        self.test_badge.hide()
+
+    def _build_menus(self) -> None:
+        m = self.menuBar().addMenu("&File")
+        self.open_action = self._action(m, "&Open…", self.open_file_dialog, QKeySequence.StandardKey.Open)
+        self.paste_action = self._action(m, "New from &Clipboard", self.paste_document,
+                                         QKeySequence.StandardKey.Paste)
+        m.addSeparator()
+        self.remove_action = self._action(m, "&Remove Document…",
+                                          lambda: self.doc_id is not None
+                                          and self.remove_document(self.doc_id))
+        m.addSeparator()
+        self._action(m, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        m = self.menuBar().addMenu("&View")
+        group = QActionGroup(self)
+        self.side_by_side_action = self._action(m, "&Side by Side", lambda: self.set_layout_mode(
+            SIDE_BY_SIDE), "Ctrl+1", checkable=True)
+        self.interleaved_action = self._action(m, "&Interleaved", lambda: self.set_layout_mode(
+            INTERLEAVED), "Ctrl+2", checkable=True)
+        for a in (self.side_by_side_action, self.interleaved_action):
+            group.addAction(a)
+        self.toggle_layout_action = self._action(m, "&Toggle Layout", self.toggle_layout, "Ctrl+L")
+        m.addSeparator()
+        self._action(m, "Zoom &In", lambda: self.set_zoom(self.view.zoom() + 1),
+                     [QKeySequence.StandardKey.ZoomIn, QKeySequence("Ctrl+=")])
+        self._action(m, "Zoom &Out", lambda: self.set_zoom(self.view.zoom() - 1),
+                     QKeySequence.StandardKey.ZoomOut)
+        self._action(m, "&Actual Size", lambda: self.set_zoom(0), "Ctrl+0")
+        m.addSeparator()
+        tm = m.addMenu("&Theme")
+        tgroup = QActionGroup(self)
+        self.theme_actions = {}
+        for name, label in (("system", "Follow &System"), ("light", "&Light"), ("dark", "&Dark")):
+            a = self._action(tm, label, lambda n=name: self.set_theme(n), checkable=True)
+            tgroup.addAction(a)
+            self.theme_actions[name] = a
+        m.addSeparator()
+        self.library_action = self._action(m, "Show &Library", self._toggle_library, "Ctrl+B",
+                                           checkable=True)
+        self.library_action.setChecked(True)
+
+        m = self.menuBar().addMenu("&Model")
+        self._action(m, "&Download Dutch → English Model", self.download_model)
+        self._action(m, "&Install from File…", self.install_model_dialog)
+
+        hints = QGuiApplication.styleHints()
+        if hasattr(hints, "colorSchemeChanged"):
+            hints.colorSchemeChanged.connect(lambda _s: self._theme == "system"
+                                             and self.set_theme("system"))
+
+    def _action(self, menu: QMenu, text: str, slot, shortcut=None, checkable: bool = False) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            if isinstance(shortcut, list):
+                action.setShortcuts(shortcut)
+            else:
+                action.setShortcut(QKeySequence(shortcut))
+        action.setCheckable(checkable)
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        return action
+
+    # ----------------------------------------------------------------- preferences & state
+
+    def setting(self, key: str, default: Any = None) -> Any:
+        try:
+            return store.get_setting(self.db, key, default)
+        except ReaderError:
+            return default
+
+    def set_setting(self, key: str, value: Any) -> None:
+        try:
+            store.set_setting(self.db, key, value)
+        except ReaderError as err:
+            self.statusBar().showMessage(str(err), 8000)
+
+    def _restore_preferences(self) -> None:
+        self._theme = self.setting("ui.theme", "system")
+        if self._theme not in theme.THEMES:
+            self._theme = "system"
+        self.set_theme(self._theme, save=False)
+        self.set_layout_mode(self.setting("ui.layout", SIDE_BY_SIDE), save=False)
+        self.view.set_zoom(int(self.setting("ui.zoom", 0) or 0))
+        self._restore_geometry(self.setting("ui.window"))
+        splitter = self.setting("ui.splitter")
+        if splitter:
+            self.splitter.restoreState(QByteArray.fromBase64(splitter.encode()))
+        self.library_action.setChecked(self.library.isVisibleTo(self) or not self.isVisible())
+
+    def _restore_geometry(self, saved: Any) -> None:
+        """Size and place as last time; a position off every screen (a monitor gone) is dropped."""
+        try:
+            x, y, w, h, maximized = saved
+        except (TypeError, ValueError):
+            self.resize(1400, 900)
+            return
+        self.resize(max(400, int(w)), max(300, int(h)))
+        if QGuiApplication.screenAt(QPoint(int(x) + 40, int(y) + 40)) is not None:
+            self.move(int(x), int(y))
+        if maximized:
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+
+    def save_state(self) -> None:
+        g = self.normalGeometry() if self.isMaximized() else self.geometry()
+        frame = self.frameGeometry()
+        self.set_setting("ui.window", [frame.x(), frame.y(), g.width(), g.height(),
+                                       self.isMaximized()])
+        self.set_setting("ui.splitter", bytes(self.splitter.saveState().toBase64()).decode())
+        self._save_scroll()
+
+    def _save_scroll(self) -> None:
+        if self.doc_id is not None and self.view.content() is not None:
+            row, frac = self.view.scroll_anchor()
+            self.set_setting(f"ui.scroll.{self.doc_id}", [row, round(frac, 4)])
+
+    def set_theme(self, name: str, save: bool = True) -> None:
+        self._theme = name
+        dark = theme.is_dark(name)
+        app = QGuiApplication.instance()
+        from PySide6.QtWidgets import QApplication
+
+        if isinstance(app, QApplication):
+            theme.apply_app_palette(app, dark)
+        colors = theme.colors_for(name)
+        self.view.set_colors(colors)
+        self.header.apply_colors(colors)
+        self.banners.dark = dark
+        if name in getattr(self, "theme_actions", {}):
+            self.theme_actions[name].setChecked(True)
+        if save:
+            self.set_setting("ui.theme", name)
+
+    def theme_name(self) -> str:
+        return self._theme
+
+    def set_layout_mode(self, mode: str, save: bool = True) -> None:
+        if mode not in (SIDE_BY_SIDE, INTERLEAVED):
+            mode = SIDE_BY_SIDE
+        self.view.set_layout_mode(mode)
+        (self.side_by_side_action if mode == SIDE_BY_SIDE else self.interleaved_action).setChecked(True)
+        self.header.relayout()
+        if save:
+            self.set_setting("ui.layout", mode)
+
+    def toggle_layout(self) -> None:
+        self.set_layout_mode(INTERLEAVED if self.view.layout_mode() == SIDE_BY_SIDE else SIDE_BY_SIDE)
+
+    def set_zoom(self, zoom: int) -> None:
+        self.view.set_zoom(zoom)
+        self.header.relayout()
+        self.set_setting("ui.zoom", self.view.zoom())
+
+    def _toggle_library(self) -> None:
+        self.library.setVisible(not self.library.isVisible())
+        self.library_action.setChecked(self.library.isVisible())
+
+    # ----------------------------------------------------------------- library
+
+    def _model_key_or_none(self) -> str | None:
+        try:
+            return self.engines.model_key()
+        except ReaderError:
+            return None
+
+    def refresh_library(self) -> None:
+        try:
+            docs = store.list_documents(self.db, self._model_key_or_none())
+        except ReaderError as err:
+            self.statusBar().showMessage(str(err), 8000)
+            return
+        self.library.set_documents(docs)
+        self.library.set_current(self.doc_id)
+
+    def restore_last_document(self) -> bool:
+        """Open the document that was open when the window last closed (``bireader``)."""
+        doc_id = self.setting("ui.last_document")
+        if doc_id is None:
+            return False
+        try:
+            store.get_document(self.db, int(doc_id))
+        except StoreError:
+            self.set_setting("ui.last_document", None)
+            return False
+        return self.open_document(int(doc_id))
+
+    def remove_document(self, doc_id: int, confirm: bool = True) -> bool:
+        try:
+            doc = store.get_document(self.db, doc_id)
+        except StoreError as err:
+            self.statusBar().showMessage(str(err), 8000)
+            self.refresh_library()
+            return False
+        if confirm:
+            answer = QMessageBox.question(
+                self, "Remove document",
+                f"Remove “{doc['title']}” from the library?\n\n"
+                "Your edited translations of it are removed too; cached machine translations stay.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        if doc_id == self.doc_id:
+            self.close_document()
+        store.remove_document(self.db, doc_id)
+        self.set_setting(f"ui.scroll.{doc_id}", None)
+        self.refresh_library()
+        self.statusBar().showMessage(f"Removed “{doc['title']}” from the library.", 5000)
+        return True
+
+    # ----------------------------------------------------------------- opening documents
+
+    def open_document(self, doc_id: int) -> bool:
+        """Show a document at once with every cached translation; translate the rest in a worker."""
+        if doc_id == self.doc_id and self.view.content() is not None:
+            return True
+        from reader.pipeline import document_view
+
+        self._save_scroll()
+        self._stop_translation()
+        model_key, model_error = None, None
+        try:
+            package = self.engines.package()
+            model_key = self.engines.model_key()
+        except ModelError as err:
+            package, model_error = None, err
+        try:
+            dv = document_view(self.db, doc_id, model_key)
+        except StoreError as err:
+            self.statusBar().showMessage(str(err), 8000)
+            self.refresh_library()
+            return False
+        content = DocumentContent.build(
+            dv.id, dv.title, dv.date,
+            [(p.kind, p.text, [(s.id, s.start, s.end) for s in p.sentences]) for p in dv.paragraphs])
+        sentences = dv.sentences()
+        self._machine = {s.id: s.translation.target for s in sentences if s.translation}
+        shown = {s.id: s.final for s in sentences if s.final}
+        edited = [s.id for s in sentences if s.user_text is not None]
+        self.doc_id = doc_id
+        self.view.set_missing_mode("pending" if package is not None else "none")
+        self.view.set_document(content, shown, edited)
+        self.stack.setCurrentIndex(1)
+        self.header.relayout()
+        self.setWindowTitle(f"{dv.title} — Bilingual Reader")
+        anchor = self.setting(f"ui.scroll.{doc_id}")
+        if anchor:
+            self.view.restore_anchor(int(anchor[0]), float(anchor[1]))
+        self.set_setting("ui.last_document", doc_id)
+        self.library.set_current(doc_id)
+        self._show_model_state(package, model_error)
+        self.banners.remove(ERROR_BANNER)
+        missing = [s.id for s in sentences if not s.final]
+        if package is not None and missing:
+            self._start_translation(doc_id, len(sentences))
+        self.view.setFocus()
+        self.document_opened.emit(doc_id)
+        return True
+
+    def close_document(self, message: str | None = None) -> None:
+        """Back to the placeholder (the document was removed, or is gone from the database)."""
+        self._save_scroll()
+        self._stop_translation()
+        self.doc_id = None
+        self._machine = {}
+        self.view.set_document(None)
+        self.stack.setCurrentIndex(0)
+        self.setWindowTitle("Bilingual Reader")
+        self.set_setting("ui.last_document", None)
+        self.library.set_current(None)
+        if message:
+            self.statusBar().showMessage(message, 8000)
+        self.document_closed.emit()
+
+    def check_document_still_exists(self) -> None:
+        """A document deleted by another process (e.g. ``bireader library remove``) closes cleanly."""
+        if self.doc_id is None:
+            return
+        try:
+            store.get_document(self.db, self.doc_id)
+        except StoreError:
+            self.close_document("The open document was removed from the library.")
+            self.refresh_library()
+
+    def _show_model_state(self, package: Any, error: ReaderError | None) -> None:
+        test = package is not None and is_test_package(package)
+        self.test_badge.setVisible(test)
+        self.header.set_test_model(test)
+        if package is not None:
+            self.banners.remove(MODEL_BANNER)
+            return
+        text = ("No Dutch → English translation model is installed, so only the Dutch text is "
+                "shown. Download the model (about 100 MB) or install an .argosmodel file.")
+        if error is not None and "download" not in str(error):
+            text = str(error)
+        self.banners.show_banner(MODEL_BANNER, "warning", text, [
+            ("Download Dutch → English model", self.download_model),
+            ("Install from file…", self.install_model_dialog),
+        ], closable=True)
+
+    # ----------------------------------------------------------------- background translation
+
+    def _start_translation(self, doc_id: int, total: int) -> None:
+        engines, db_path = self.engines, self._db_path
+
+        def work(ctx: TaskContext) -> Any:
+            from reader.pipeline import translate_document
+
+            engine = engines.get()
+            db = store.open_db(db_path)
+            try:
+                return translate_document(
+                    db, doc_id, engine, progress=ctx.progress, cancelled=ctx.cancelled,
+                    on_results=lambda results: ctx.partial(
+                        {sid: r.target for sid, r in results.items()}))
+            finally:
+                db.close()
+
+        self._show_progress(f"Translating 0 / {total} sentences", 0, total)
+        task = self.runner.run(
+            work, label=f"translate:{doc_id}",
+            on_progress=lambda done, n, d=doc_id: self._translation_progress(d, done, n),
+            on_partial=lambda results, d=doc_id: self._translation_results(d, results),
+            on_done=lambda stats, d=doc_id: self._translation_done(d, stats),
+            on_error=lambda err, d=doc_id: self._translation_failed(d, err),
+            on_cancelled=lambda d=doc_id: self._translation_cancelled(d),
+        )
+        self.translation_task = task
+        self.translation_started.emit(doc_id)
+
+    def _translation_progress(self, doc_id: int, done: int, total: int) -> None:
+        if doc_id == self.doc_id:
+            self._show_progress(f"Translating {done} / {total} sentences", done, total)
+
+    def _translation_results(self, doc_id: int, results: dict[int, str]) -> None:
+        if doc_id != self.doc_id:
+            return
+        self._machine.update(results)
+        self.view.set_translations({sid: t for sid, t in results.items()
+                                    if not self.view.is_edited(sid)})
+
+    def _translation_done(self, doc_id: int, stats: Any) -> None:
+        self._end_translation(doc_id)
+        if doc_id == self.doc_id:
+            failed = getattr(stats, "failed", 0)
+            msg = f"Translated {stats.translated} sentences ({stats.cached} from the cache)."
+            if failed:
+                msg += f" The model gave no output for {failed}; retranslate them to try again."
+            self.statusBar().showMessage(msg, 6000)
+        self.translation_ended.emit("done")
+
+    def _translation_cancelled(self, doc_id: int) -> None:
+        self._end_translation(doc_id)
+        if doc_id == self.doc_id:
+            self.statusBar().showMessage(
+                f"Translation cancelled: {self.view.translated_count()} sentences kept.", 6000)
+        self.translation_ended.emit("cancelled")
+
+    def _translation_failed(self, doc_id: int, err: BaseException) -> None:
+        self._end_translation(doc_id)
+        if isinstance(err, StoreError) and doc_id == self.doc_id:
+            self.check_document_still_exists()
+        if doc_id == self.doc_id:
+            self.show_error(err)
+        self.translation_ended.emit("failed")
+
+    def _end_translation(self, doc_id: int) -> None:
+        if self.translation_task is not None and not self.translation_task.is_running():
+            self.translation_task = None
+        if doc_id == self.doc_id or self.translation_task is None:
+            self._hide_progress()
+        self.refresh_library()
+
+    def _stop_translation(self) -> None:
+        task, self.translation_task = self.translation_task, None
+        if task is not None and task.is_running():
+            task.cancel()
+            task.detach()  # its batches are saved; this window no longer shows its document
+            self._hide_progress()
+
+    def cancel_background(self) -> None:
+        """The status bar's Cancel: stops translation or a download, keeping what is done."""
+        for task in (self.translation_task, self.model_task):
+            if task is not None and task.is_running():
+                task.cancel()
+        self.cancel_button.setEnabled(False)
+        self.progress_label.setText("Cancelling…")
+
+    def is_busy(self) -> bool:
+        return bool(self.runner.active()) or self._pending_imports > 0
+
+    def _show_progress(self, text: str, done: int, total: int) -> None:
+        self.progress_label.setText(text)
+        self.progress_bar.setRange(0, max(total, 1))
+        self.progress_bar.setValue(done)
+        for w in (self.progress_label, self.progress_bar, self.cancel_button):
+            w.show()
+        self.cancel_button.setEnabled(True)
+
+    def _hide_progress(self) -> None:
+        for w in (self.progress_label, self.progress_bar, self.cancel_button):
+            w.hide()
+
+    def show_error(self, err: BaseException) -> None:
+        """Engine and store errors go to a non-modal banner, never a crash."""
+        text = str(err) if isinstance(err, ReaderError) else (
+            f"Something went wrong: {type(err).__name__}: {err}. The text stays readable; "
+            "try again, and report the problem if it persists.")
+        self.banners.show_banner(ERROR_BANNER, "error", text)
+
+    # ----------------------------------------------------------------- sentence actions
+
+    def _sentence_menu(self, sid: int | None, global_pos) -> None:
+        if sid is None or self.view.content() is None:
+            return
+        menu = QMenu(self)
+        menu.addAction("Copy Dutch", lambda: self._copy(sid, NL))
+        en = menu.addAction("Copy English", lambda: self._copy(sid, EN))
+        both = menu.addAction("Copy Both", lambda: self._copy(sid, None))
+        has_en = bool(self.view.translation(sid))
+        en.setEnabled(has_en)
+        both.setEnabled(has_en)
+        menu.addSeparator()
+        can_translate = self._has_package()
+        a = menu.addAction("Retranslate", lambda: self.retranslate_sentence(sid))
+        a.setEnabled(can_translate)
+        menu.addAction("Edit Translation…", lambda: self.view.edit_translation(sid))
+        a = menu.addAction("Show Alternatives…", lambda: self.show_alternatives(sid))
+        a.setEnabled(can_translate)
+        if self.view.is_edited(sid):
+            menu.addAction("Use Machine Translation", lambda: self.revert_user_translation(sid))
+        menu.popup(global_pos)
+        self._menu = menu
+
+    def _has_package(self) -> bool:
+        try:
+            self.engines.package()
+        except ReaderError:
+            return False
+        return True
+
+    def _copy(self, sid: int, side: str | None) -> str:
+        nl, en = self.view.sentence_text(sid, NL), self.view.sentence_text(sid, EN)
+        text = {NL: nl, EN: en}.get(side) if side else f"{nl}\n{en}"
+        QGuiApplication.clipboard().setText(text or "")
+        return text or ""
+
+    def save_user_translation(self, sid: int, text: str) -> None:
+        """The inline editor's result: stored as the user's version, marked in the view."""
+        try:
+            store.set_user_translation(self.db, sid, text)
+        except StoreError as err:
+            self.show_error(err)
+            self.check_document_still_exists()
+            return
+        self.view.set_translation(sid, text, edited=True)
+        self.statusBar().showMessage("Your translation is saved.", 4000)
+
+    def revert_user_translation(self, sid: int) -> None:
+        try:
+            store.set_user_translation(self.db, sid, None)
+        except StoreError as err:
+            self.show_error(err)
+            return
+        self.view.set_translation(sid, self._machine.get(sid, ""), edited=False)
+
+    def _ask_replace_edit(self) -> bool:
+        answer = QMessageBox.question(
+            self, "Retranslate",
+            "You edited this translation. Replace your version with a new machine translation?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def retranslate_sentence(self, sid: int, replace_edit: bool | None = None) -> Task | None:
+        """Translate one sentence again (bypassing the cache); an edit is kept unless replaced."""
+        content = self.view.content()
+        if content is None or sid not in content.sentences:
+            return None
+        if self.view.is_edited(sid) and replace_edit is None:
+            replace_edit = self._ask_replace_edit()
+        replace_edit = bool(replace_edit)
+        text = content.sentences[sid].text
+        engines, db_path, doc_id = self.engines, self._db_path, self.doc_id
+
+        def work(ctx: TaskContext) -> str:
+            engine = engines.get()
+            [result] = engine.translate([text])
+            db = store.open_db(db_path)
+            try:
+                store.put_translations(db, engine.model_key, [result],
+                                       source_hashes=[store.source_hash(text)])
+                if replace_edit:
+                    store.set_user_translation(db, sid, None)
+            finally:
+                db.close()
+            return result.target
+
+        def done(target: str) -> None:
+            if doc_id != self.doc_id:
+                return
+            self._machine[sid] = target
+            if replace_edit or not self.view.is_edited(sid):
+                self.view.set_translation(sid, target, edited=False)
+            self.statusBar().showMessage("Sentence retranslated.", 4000)
+            self.retranslated.emit(sid)
+
+        return self.runner.run(work, label=f"retranslate:{sid}", on_done=done,
+                               on_error=self.show_error)
+
+    def show_alternatives(self, sid: int) -> Task | None:
+        """The engine's n-best list for a sentence (from the cache when it has one)."""
+        content = self.view.content()
+        if content is None or sid not in content.sentences:
+            return None
+        text = content.sentences[sid].text
+        engines = self.engines
+
+        def work(ctx: TaskContext) -> list[tuple[str, float]]:
+            engine = engines.nbest()
+            [result] = engine.translate([text])
+            alts = [(result.target, result.score or 0.0)] + list(result.alternatives)
+            seen, out = set(), []
+            for t, s in alts:
+                if t and t not in seen:
+                    seen.add(t)
+                    out.append((t, float(s or 0.0)))
+            return out
+
+        def done(alternatives: list[tuple[str, float]]) -> None:
+            if self.view.content() is not content:
+                return
+            current = self.view.translation(sid) or ""
+            dialog = AlternativesDialog(text, alternatives, current, self)
+            dialog.accepted.connect(lambda: self._keep_alternative(sid, dialog.chosen()))
+            self.alternatives_dialog = dialog
+            dialog.open()
+
+        self.statusBar().showMessage("Looking for alternative translations…", 3000)
+        return self.runner.run(work, label=f"alternatives:{sid}", on_done=done,
+                               on_error=self.show_error)
+
+    def _keep_alternative(self, sid: int, text: str | None) -> None:
+        if text and text != self.view.translation(sid):
+            self.save_user_translation(sid, text)
+
+    # ----------------------------------------------------------------- importing
+
+    def open_file_dialog(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Open Dutch article", str(Path.home()),
+                                                TEXT_FILTER)
+        for path in paths:
+            self.import_file(path)
+
+    def import_file(self, path: str | Path) -> Task:
+        """Import a file in a worker and open it; a failure shows the importer's message."""
+        db_path = str(self._db_path) if self._db_path else None
+
+        def work(ctx: TaskContext) -> int:
+            from reader.pipeline import import_file
+
+            db = store.open_db(db_path)
+            try:
+                doc_id, _created = import_file(db, path)
+                return doc_id
+            finally:
+                db.close()
+
+        return self._run_import(work, f"import:{path}", "Could not open the file")
+
+    def paste_document(self) -> Task | None:
+        """A new document from the clipboard's text; an empty clipboard only says so."""
+        text = QGuiApplication.clipboard().text()
+        if not text.strip():
+            self.statusBar().showMessage(
+                "The clipboard holds no text: copy an article's text first, then paste.", 6000)
+            return None
+        db_path = self._db_path
+
+        def work(ctx: TaskContext) -> int:
+            from reader.importer import parse_text
+
+            article = parse_text(text, source_name="Pasted text")
+            db = store.open_db(db_path)
+            try:
+                doc_id, _created = store.add_document(db, article)
+                return doc_id
+            finally:
+                db.close()
+
+        return self._run_import(work, "paste", "Could not import the pasted text")
+
+    def _run_import(self, work, label: str, title: str) -> Task:
+        self._pending_imports += 1
+        self.statusBar().showMessage("Importing…")
+
+        def done(doc_id: int) -> None:
+            self._pending_imports -= 1
+            self.statusBar().clearMessage()
+            self.refresh_library()
+            if not self._closed:
+                self.open_document(doc_id)
+            self.import_finished.emit(doc_id)
+
+        def failed(err: BaseException) -> None:
+            self._pending_imports -= 1
+            self.statusBar().clearMessage()
+            self.show_import_error(title, err)
+            self.import_finished.emit(err)
+
+        return self.runner.run(work, label=label, on_done=done, on_error=failed,
+                               on_cancelled=lambda: setattr(self, "_pending_imports",
+                                                            self._pending_imports - 1))
+
+    def show_import_error(self, title: str, err: BaseException) -> QMessageBox:
+        box = QMessageBox(QMessageBox.Icon.Warning, title, str(err),
+                          QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("importError")
+        self.last_error_dialog = box
+        box.open()
+        return box
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        for path in paths:
+            self.import_file(path)
+        if paths:
+            event.acceptProposedAction()
+
+    # ----------------------------------------------------------------- models
+
+    def download_model(self) -> Task | None:
+        if self.model_task is not None and self.model_task.is_running():
+            return self.model_task
+
+        def work(ctx: TaskContext) -> Any:
+            from models.packages import download
+
+            return download(FROM, TO, progress=ctx.progress, cancelled=ctx.cancelled)
+
+        self._show_progress("Downloading the Dutch → English model…", 0, 0)
+        self.model_task = self.runner.run(
+            work, label="download",
+            on_progress=lambda done, total: self._show_progress(
+                f"Downloading the Dutch → English model: {done * 100 // max(total, 1)}%",
+                done, total),
+            on_done=lambda _pkg: self._model_ready("The Dutch → English model is installed."),
+            on_error=self._model_failed,
+            on_cancelled=lambda: self._model_failed(None))
+        return self.model_task
+
+    def install_model_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Install translation model", str(Path.home()),
+                                              "Argos models (*.argosmodel);;All files (*)")
+        if path:
+            self.install_model_file(path)
+
+    def install_model_file(self, path: str | Path) -> Task:
+        def work(ctx: TaskContext) -> Any:
+            from models.packages import install_file
+
+            return install_file(path, expect_pair=(FROM, TO))
+
+        self._show_progress("Installing the model…", 0, 0)
+        self.model_task = self.runner.run(
+            work, label="install",
+            on_done=lambda _pkg: self._model_ready("The model is installed."),
+            on_error=self._model_failed)
+        return self.model_task
+
+    def _model_ready(self, message: str) -> None:
+        self.model_task = None
+        self._hide_progress()
+        self.engines.reset()
+        self.banners.remove(MODEL_BANNER)
+        self.statusBar().showMessage(message, 6000)
+        doc_id = self.doc_id
+        if doc_id is not None:
+            self.doc_id = None
+            self.open_document(doc_id)
+        self.refresh_library()
+        self.model_installed.emit()
+
+    def _model_failed(self, err: BaseException | None) -> None:
+        self.model_task = None
+        self._hide_progress()
+        if err is None:
+            self.statusBar().showMessage("Model download cancelled.", 5000)
+            return
+        banner = self.banners.banner(MODEL_BANNER)
+        if banner is not None:
+            banner.set_text(str(err) if isinstance(err, ReaderError) else repr(err))
+            banner.kind = "error"
+        else:
+            self.show_error(err)
+
+    # ----------------------------------------------------------------- window events
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        if obj is self.view and event.type() == QEvent.Type.Resize:
+            QTimer.singleShot(0, self.header.relayout)
+        return super().eventFilter(obj, event)
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.check_document_still_exists()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        """Save state, cancel and join every worker, close the database."""
+        if not self._closed:
+            self._closed = True
+            self._save_scroll_timer.stop()
+            self.save_state()
+            self.runner.shutdown()
+            self.db.close()
+        super().closeEvent(event)
