@@ -41,7 +41,7 @@ __all__ = [
     "word_attention",
 ]
 
-ALIGNER_VERSION = "1"
+ALIGNER_VERSION = "2"
 MAX_PHRASE = 7
 
 Side = Literal["nl", "en"]
@@ -363,6 +363,7 @@ SEPARABLE = 0.8
 GAP_FILL = 0.35
 BLOCK = 0.8  # confidence of a multi-word rendering's words, relative to its score
 ATTENTION_MIN = 0.3
+ATTENTION_MAX_FERTILITY = 3  # most words one attention-only link may fan out to
 LINK_THRESHOLD = 0.22
 ANCHOR = 0.8
 REFINE_ANCHOR = 0.5
@@ -957,7 +958,9 @@ def _fill_from_attention(
         en_links.setdefault(j, set()).add(i)
 
     def fits(others: set[int] | None, k: int) -> bool:
-        return not others or any(abs(o - k) == 1 for o in others)
+        # Adjacent only, and a bounded fertility: with one word against many, every share is 1.0
+        # and adjacency alone would chain one link across the whole sentence.
+        return not others or (len(others) < ATTENTION_MAX_FERTILITY and any(abs(o - k) == 1 for o in others))
 
     def add(i: int, j: int, share: float) -> None:
         links[(i, j)] = ATTENTION_MIN + 0.4 * share

@@ -186,7 +186,7 @@ def cmd_align(args: argparse.Namespace) -> int:
     dictionary = _optional_dictionary()
     result = align(args.dutch, args.english, pretokenized=args.pretokenized, dictionary=dictionary)
     if args.format == "json":
-        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        print(json.dumps(_alignment_report(result), ensure_ascii=False, indent=2))
     else:
         print(result.to_pharaoh())
     return EXIT_OK
@@ -246,6 +246,28 @@ def _model_key_or_none() -> str | None:
         return model_key_for(find_package("nl", "en"))
     except ReaderError:
         return None
+
+
+def _alignment_report(result) -> dict:
+    """The alignment as a reader of the JSON wants it: tokens, links and phrases spelled out."""
+
+    def tokens(toks) -> list[dict]:
+        return [{"text": t.text, "start": t.start, "end": t.end} for t in toks]
+
+    def words(toks, span) -> str:
+        return " ".join(toks[i].text for i in span)
+
+    return {
+        "nl_tokens": tokens(result.nl_tokens),
+        "en_tokens": tokens(result.en_tokens),
+        "links": [{"i": lk.i, "j": lk.j, "confidence": round(lk.confidence, 3)} for lk in result.links],
+        "phrases": [
+            {"nl": list(p.nl_span), "en": list(p.en_span), "nl_text": words(result.nl_tokens, p.nl_span),
+             "en_text": words(result.en_tokens, p.en_span), "confidence": round(p.confidence, 3)}
+            for p in result.phrases
+        ],
+        "aligner_version": result.aligner_version,
+    }
 
 
 def _write_output(text: str, output: str | None) -> None:

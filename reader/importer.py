@@ -22,7 +22,10 @@ from typing import Literal
 from reader.errors import ImportFailed
 from reader.segment import split_sentences
 
-__all__ = ["MAX_BYTES", "Paragraph", "ParsedArticle", "parse_text", "read_article"]
+__all__ = [
+    "MAX_BYTES", "Paragraph", "ParsedArticle", "content_hash", "decode", "normalise",
+    "parse_text", "read_article", "shorten",
+]
 
 MAX_BYTES = 50 * 1024 * 1024
 TITLE_LENGTH = 80
@@ -109,6 +112,7 @@ def parse_text(text: str, source_name: str | None = None) -> ParsedArticle:
 def normalise(text: str) -> str:
     """One form for the same content: NFC, ``\\n`` line ends, no byte order mark."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u2029", "\n\n").replace("\u2028", "\n").replace("\x85", "\n")
     return unicodedata.normalize("NFC", text)
 
 

@@ -546,6 +546,25 @@ def get_alignment(db: Database, key: str, aligner_version: str) -> Any | None:
     return None if row is None else json.loads(row[0])
 
 
+def get_alignments(db: Database, keys: Iterable[str], aligner_version: str) -> dict[str, Any]:
+    """The stored alignments among ``keys`` made by ``aligner_version``, in one query per 500 keys
+    (a document opened again reads all its alignments at once)."""
+    wanted = list(dict.fromkeys(keys))
+    found: dict[str, Any] = {}
+    for chunk in _chunks(wanted):
+        marks = ", ".join("?" * len(chunk))
+        cursor = db.execute(
+            f"SELECT key, data FROM alignments WHERE aligner_version = ? AND key IN ({marks})",
+            [aligner_version, *chunk],
+        )
+        for key, data in cursor:
+            try:
+                found[key] = json.loads(data)
+            except ValueError:
+                continue  # a damaged row counts as missing: it is realigned and replaced
+    return found
+
+
 def put_alignment(db: Database, key: str, aligner_version: str, data: Any) -> None:
     with write_transaction(db):
         db.execute(

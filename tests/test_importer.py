@@ -168,8 +168,10 @@ def test_long_sentence_without_punctuation_is_accepted(tmp_path):
         "\ufeff".encode("utf-16-be") + ARTICLE.encode("utf-16-be"),
         ARTICLE.replace("\n", "  \n").encode("utf-8"),
         unicodedata.normalize("NFD", ARTICLE).encode("utf-8"),
+        ARTICLE.replace("\n\n", "\u2029").replace("\n", "\u2028").encode("utf-8"),
     ],
-    ids=["utf8", "utf8-bom", "crlf", "cr", "utf16le-crlf", "utf16be", "trailing-space", "nfd"],
+    ids=["utf8", "utf8-bom", "crlf", "cr", "utf16le-crlf", "utf16be", "trailing-space", "nfd",
+         "unicode-separators"],
 )
 def test_same_content_same_article_however_saved(tmp_path, encoded):
     reference = parse_text(ARTICLE)

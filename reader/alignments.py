@@ -1,0 +1,302 @@
+"""Word alignments for hover highlighting, computed once and kept in the library beside the translations.
+
+A stored alignment is keyed by SHA-256 over (Dutch text, English text, origin of the attention:
+the model key, or "none" when only lexical and positional evidence was used). The same sentence
+pair is therefore shared by every document that holds it, and a user's edit, being another
+English text, gets its own alignment. The row also records the aligner version, so a new aligner
+(or a dictionary that appeared since) realigns on the next read instead of serving stale links.
+
+Where the attention comes from:
+- the model's own translation: the cached decoder attention and subwords (free);
+- a translation the user edited: forced decoding of the edited text through the installed model;
+- no model: none, the aligner's lexical and positional signals alone (names, numbers, cognates,
+  function words and, when installed, the dictionary still link).
+
+Qt-free and thread-safe as long as each thread passes its own ``Database``: the UI runs
+``document_alignments`` in a worker with a connection of its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, Protocol
+
+from sqlite_utils import Database
+
+from reader import align as aligner
+from reader import store
+from reader.align import Alignment, AlignmentError, Lexicon
+from reader.errors import Cancelled, DictionaryError
+
+if TYPE_CHECKING:
+    from models.engine import TranslationResult
+    from reader.dictionary import Dictionary
+
+__all__ = [
+    "NO_ATTENTION",
+    "ForcingEngine",
+    "alignment_key",
+    "document_alignments",
+    "open_dictionary_or_none",
+    "sentence_alignment",
+    "stored_version",
+]
+
+NO_ATTENTION = "none"  # the origin of an alignment made without model attention
+NO_DICTIONARY_TAG = "+no-dictionary"
+BATCH_SIZE = 16  # alignments per write transaction
+
+ProgressFn = Callable[[int, int], None]
+Mode = Literal["cached", "forced", "lexical"]
+
+
+class ForcingEngine(Protocol):
+    """What alignment needs of ``models.engine.Engine``: its key and forced decoding."""
+
+    model_key: str
+
+    def force(self, source: str, target: str) -> TranslationResult: ...
+
+
+# ---------------------------------------------------------------- keys and versions
+
+
+def alignment_key(source: str, target: str, origin: str) -> str:
+    """SHA-256 over the pair and the attention's origin (a model key or ``NO_ATTENTION``).
+
+    JSON-encoded so no two different triples can hash the same bytes.
+    """
+    raw = json.dumps([source, target, origin], ensure_ascii=False)
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def stored_version(dictionary: Lexicon | None) -> str:
+    """The version a row is stored under: the aligner's, marked when no dictionary was used,
+    so installing the dictionary later realigns what was aligned without it."""
+    version = aligner.ALIGNER_VERSION  # read at call time: a new aligner invalidates old rows
+    return version if dictionary is not None else version + NO_DICTIONARY_TAG
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """One pair to align: where its attention comes from decides its key."""
+
+    source: str
+    target: str
+    mode: Mode
+    origin: str
+    cached: TranslationResult | None
+
+    @property
+    def key(self) -> str:
+        return alignment_key(self.source, self.target, self.origin)
+
+
+def _plan(
+    source: str,
+    target: str,
+    cached: TranslationResult | None,
+    model_key: str | None,
+    engine: ForcingEngine | None,
+) -> _Job:
+    """Choose the attention without computing it, so a stored alignment is found first."""
+    if not source.strip() or not target.strip():
+        return _Job(source, target, "lexical", NO_ATTENTION, None)
+    if cached is not None and target == cached.target and _has_attention(cached):
+        origin = model_key or (engine.model_key if engine is not None else _attention_digest(cached))
+        return _Job(source, target, "cached", origin, cached)
+    if engine is not None:
+        return _Job(source, target, "forced", engine.model_key, None)
+    return _Job(source, target, "lexical", NO_ATTENTION, None)
+
+
+def _has_attention(result: TranslationResult) -> bool:
+    return result.attention is not None and result.attention.size > 0
+
+
+def _attention_digest(result: TranslationResult) -> str:
+    """An origin for cached attention whose model key the caller did not say: its own content."""
+    digest = hashlib.sha256()
+    digest.update(json.dumps([result.source_tokens, result.target_tokens]).encode("utf-8"))
+    digest.update(result.attention.astype("<f2").tobytes())  # type: ignore[union-attr]
+    return "attention:" + digest.hexdigest()[:16]
+
+
+# ---------------------------------------------------------------- aligning
+
+
+def _compute(
+    job: _Job, engine: ForcingEngine | None, dictionary: Lexicon | None
+) -> tuple[Alignment, str]:
+    """Align one pair; returns the alignment and the version to store it under.
+
+    A dictionary that fails mid-lookup (damaged data file) is dropped for this pair rather than
+    failing the document; attention that does not fit its subwords (a damaged cache row) is
+    ignored the same way.
+    """
+    attention = None
+    if job.mode == "cached":
+        attention = job.cached
+    elif job.mode == "forced" and engine is not None:
+        attention = engine.force(job.source, job.target)
+    try:
+        alignment = _align(job, attention, dictionary)
+    except DictionaryError:
+        dictionary = None
+        alignment = _align(job, attention, None)
+    alignment.aligner_version = aligner.ALIGNER_VERSION
+    return alignment, stored_version(dictionary)
+
+
+def _align(
+    job: _Job, attention: TranslationResult | None, dictionary: Lexicon | None
+) -> Alignment:
+    if attention is not None and attention.attention is not None:
+        try:
+            return aligner.align(
+                job.source,
+                job.target,
+                attention=attention.attention,
+                nl_subwords=attention.source_tokens,
+                en_subwords=attention.target_tokens,
+                dictionary=dictionary,
+            )
+        except AlignmentError:
+            pass
+    return aligner.align(job.source, job.target, dictionary=dictionary)
+
+
+def _read_stored(data: object) -> Alignment | None:
+    """A stored row as an Alignment; a damaged one counts as missing and is realigned."""
+    if data is None:
+        return None
+    try:
+        return Alignment.from_json(data)  # type: ignore[arg-type]
+    except AlignmentError:
+        return None
+
+
+def sentence_alignment(
+    db: Database,
+    source: str,
+    target: str,
+    *,
+    cached: TranslationResult | None,
+    engine: ForcingEngine | None = None,
+    dictionary: Lexicon | None = None,
+    model_key: str | None = None,
+) -> Alignment:
+    """The alignment of one pair, from the library when stored, else computed and stored.
+
+    ``cached`` is the model's translation of ``source``: its attention is used when ``target`` is
+    that translation (``model_key`` names its model, default ``engine.model_key``). Another
+    ``target`` (the user's version) is force-decoded through ``engine``; without an engine, only
+    lexical and positional evidence count.
+    """
+    job = _plan(source, target, cached, model_key, engine)
+    found = _read_stored(store.get_alignment(db, job.key, stored_version(dictionary)))
+    if found is not None:
+        return found
+    alignment, version = _compute(job, engine, dictionary)
+    store.put_alignment(db, job.key, version, alignment.to_json())
+    return alignment
+
+
+def document_alignments(
+    db: Database,
+    doc_id: int,
+    model_key: str | None,
+    *,
+    engine: ForcingEngine | None = None,
+    dictionary: Lexicon | None = None,
+    progress: ProgressFn | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> dict[int, Alignment]:
+    """Alignments of every translated sentence of a document (the user's version wins), by id.
+
+    Stored ones are read in one query, so a document opened again returns at once; the rest are
+    aligned in one pass and written ``BATCH_SIZE`` per transaction. ``progress(done, total)``
+    counts translated sentences. ``cancelled()`` is checked before each sentence; on cancel,
+    finished alignments are kept and ``Cancelled`` is raised. Run it in a worker thread with the
+    worker's own ``db``.
+    """
+    from reader.pipeline import document_view
+
+    view = document_view(db, doc_id, model_key)
+    jobs: dict[str, _Job] = {}
+    ids_by_key: dict[str, list[int]] = {}
+    for sentence in view.sentences():
+        if sentence.origin is None:
+            continue
+        job = _plan(sentence.text, sentence.final, sentence.translation, model_key, engine)
+        jobs.setdefault(job.key, job)
+        ids_by_key.setdefault(job.key, []).append(sentence.id)
+
+    total = sum(len(ids) for ids in ids_by_key.values())
+    found: dict[str, Alignment] = {}
+    for key, data in store.get_alignments(db, jobs, stored_version(dictionary)).items():
+        alignment = _read_stored(data)
+        if alignment is not None:
+            found[key] = alignment
+    done = sum(len(ids_by_key[key]) for key in found)
+    if progress:
+        progress(done, total)
+
+    missing = [key for key in jobs if key not in found]
+    pending: list[tuple[str, str, Alignment]] = []
+
+    def flush() -> None:
+        nonlocal done
+        if not pending:
+            return
+        with store.write_transaction(db):
+            for key, version, alignment in pending:
+                store.put_alignment(db, key, version, alignment.to_json())
+        for key, _, alignment in pending:
+            found[key] = alignment
+            done += len(ids_by_key[key])
+        pending.clear()
+        if progress:
+            progress(done, total)
+
+    for key in missing:
+        if cancelled is not None and cancelled():
+            flush()
+            raise Cancelled(
+                f"Alignment cancelled after {done} of {total} sentences: the finished ones "
+                "are saved; open the document again to align the rest"
+            )
+        try:
+            alignment, version = _compute(jobs[key], engine, dictionary)
+        except BaseException:
+            flush()  # keep what is finished, then report the failure (e.g. a broken model)
+            raise
+        pending.append((key, version, alignment))
+        if len(pending) >= BATCH_SIZE:
+            flush()
+    flush()
+    return {sid: found[key] for key, ids in ids_by_key.items() for sid in ids}
+
+
+# ---------------------------------------------------------------- the dictionary is optional
+
+
+def open_dictionary_or_none(
+    path: str | Path | None = None,
+) -> tuple[Dictionary | None, str | None]:
+    """The dictionary, or None with the reason for the UI to show once; aligning works without it.
+
+    The index is read now (about 35 ms), so a damaged one is reported here, not mid-alignment.
+    """
+    from reader.dictionary import Dictionary
+
+    try:
+        dictionary = Dictionary.open(path)
+        dictionary.load_index()
+    except DictionaryError as err:
+        return None, str(err)
+    return dictionary, None
