@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SEED = next((ROOT / "seeds").glob("*.txt"))
 THREADS = {"intra_threads": 2, "inter_threads": 1}
-CPU_SECONDS: list[float] = []
+ROUNDS = 3  # raw and engine alternate over thirds of the sentences, so load drift hits both
 
 
 def sandbox(tmp: Path) -> None:
@@ -76,11 +76,10 @@ class Sentencizer:
 
 
 def timed(fn):
-    """Wall seconds and the result; CPU seconds go to CPU_SECONDS (robust when cores are shared)."""
+    """Wall seconds, CPU seconds (steadier when other jobs share the cores) and the result."""
     start, cpu = time.perf_counter(), time.process_time()
     result = fn()
-    CPU_SECONDS.append(time.process_time() - cpu)
-    return time.perf_counter() - start, result
+    return time.perf_counter() - start, time.process_time() - cpu, result
 
 
 def run_argos(package, translator, paras: list[str]) -> tuple[float, list[str]]:
@@ -94,10 +93,11 @@ def run_argos(package, translator, paras: list[str]) -> tuple[float, list[str]]:
             for p in paras
         ]
 
-    return timed(go)
+    wall, cpu, texts = timed(go)
+    return wall, cpu, texts
 
 
-def run_raw(package, translator, sentences: list[str]) -> tuple[float, int]:
+def run_raw(package, translator, sentences: list[str]) -> tuple[float, float, int]:
     tokens = [package.tokenizer.encode(s) for s in sentences]
 
     def go():
@@ -111,8 +111,8 @@ def run_raw(package, translator, sentences: list[str]) -> tuple[float, int]:
             return_scores=True,
         )
 
-    seconds, results = timed(go)
-    return seconds, sum(len(r.hypotheses[0]) for r in results)
+    wall, cpu, results = timed(go)
+    return wall, cpu, sum(len(r.hypotheses[0]) for r in results)
 
 
 def peak_rss_child() -> None:
@@ -154,7 +154,7 @@ def main() -> int:
         # build in a child so this process stays small: the RSS child below inherits its peak
         path = Path(tmp) / "base.argosmodel"
         build = [sys.executable, "-m", "models.testpackage", str(path), "--size", "base"]
-        seconds, _ = timed(lambda: subprocess.run(build, cwd=ROOT, check=True, capture_output=True))
+        seconds, _, _ = timed(lambda: subprocess.run(build, cwd=ROOT, check=True, capture_output=True))
         print(f"built the base test package in {seconds:.1f} s ({path.stat().st_size / 1e6:.0f} MB)")
         package = packages.install_file(path)
         print(f"peak RSS translating the sample with the base package: {peak_rss_mb():.0f} MB")
@@ -186,20 +186,27 @@ def compare(package, n_sentences: int) -> tuple[float, float, float]:
     engine.translate(sentences[:4])  # warm both translators up
     translator.translate_batch([package.tokenizer.encode(s) for s in sentences[:4]], beam_size=4)
 
-    raw_s, raw_tokens = run_raw(package, translator, sentences)
-    report("raw translate_batch", raw_s, raw_tokens)
-    engine_s, results = timed(lambda: engine.translate(sentences))
+    raw, eng, results = [0.0, 0.0, 0], [0.0, 0.0], []
+    for k in range(ROUNDS):
+        part = sentences[k * len(sentences) // ROUNDS : (k + 1) * len(sentences) // ROUNDS]
+        for name in ("raw", "engine") if k % 2 == 0 else ("engine", "raw"):
+            if name == "raw":
+                raw = [a + b for a, b in zip(raw, run_raw(package, translator, part), strict=True)]
+            else:
+                wall, cpu, out = timed(lambda part=part: engine.translate(part))
+                eng = [eng[0] + wall, eng[1] + cpu]
+                results += out
     tokens = sum(len(r.target_tokens) for r in results)
-    report("engine", engine_s, tokens)
-    argos_s, argos_texts = run_argos(package, translator, paras)
-    report("argostranslate", argos_s, tokens)
+    report("raw translate_batch", raw[0], raw[1], raw[2])
+    report("engine", eng[0], eng[1], tokens)
+    argos_s, argos_cpu, argos_texts = run_argos(package, translator, paras)
+    report("argostranslate", argos_s, argos_cpu, tokens)
     same = sum(a == b for a, b in zip(paragraph_texts(package, results, counts), argos_texts, strict=True))
     print(f"same text as argostranslate: {same}/{len(paras)} paragraphs")
-    return argos_s, engine_s, raw_s
+    return argos_s, eng[0], raw[0]
 
 
-def report(name: str, seconds: float, tokens: int) -> None:
-    cpu = CPU_SECONDS[-1]
+def report(name: str, seconds: float, cpu: float, tokens: int) -> None:
     print(f"{name + ':':21}{seconds:7.1f} s  {tokens / seconds:6.0f} target tokens/s  (CPU {cpu:.1f} s)")
 
 

@@ -96,9 +96,8 @@ def install_file(path: str | Path, expect_pair: tuple[str, str] | None = None):
             f"pick a translate-{'_'.join(expect_pair)} .argosmodel file."
         )
     root = packages_dir()
-    root.mkdir(parents=True, exist_ok=True)
     final = root / top
-    staging = Path(tempfile.mkdtemp(prefix=_TEMP_PREFIX + "install-", dir=root))
+    staging = _temp_dir(root, path.name)
     try:
         _extract(path, staging)
         package = Package(staging / top)  # fails here, not later, if argostranslate disagrees
@@ -131,7 +130,7 @@ def _check_package_file(path: Path) -> tuple[str, dict]:
     """Validate an ``.argosmodel`` without extracting it; returns its top folder and metadata."""
     fix = "download the package again or pick another .argosmodel file."
     if not path.is_file():
-        raise ModelError(f"Cannot install {path}: no such file; check the path.")
+        raise ModelError(f"{path} does not exist or is not a file: check the path.")
     if not zipfile.is_zipfile(path):
         raise ModelError(f"{path.name} is not an Argos package (not a zip archive): {fix}")
     try:
@@ -167,16 +166,13 @@ def download(
     """
     index_url = package_index_url()
     entry = _index_entry(_fetch_index(index_url, from_code, to_code), from_code, to_code)
-    root = packages_dir()
-    root.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=_TEMP_PREFIX + "download-", suffix=".argosmodel", dir=root)
-    os.close(fd)
-    target = Path(tmp_name)
+    name = f"translate-{from_code}_{to_code}-{entry.package_version.replace('.', '_')}.argosmodel"
+    target = _temp_dir(packages_dir(), name) / name
     try:
         _stream(entry, target, from_code, to_code, progress, cancelled)
         return install_file(target)
     finally:
-        target.unlink(missing_ok=True)
+        shutil.rmtree(target.parent, ignore_errors=True)
 
 
 def remove(code_or_package) -> str:
@@ -280,6 +276,17 @@ def _read_metadata(path: Path, raw: bytes, fix: str) -> dict:
     if missing:
         raise ModelError(f"{path.name} has no {' or '.join(missing)} in metadata.json: {fix}")
     return meta
+
+
+def _temp_dir(root: Path, what: str) -> Path:
+    """A hidden scratch folder inside the packages folder, so the final rename stays atomic."""
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=_TEMP_PREFIX, dir=root))
+    except OSError as err:
+        raise ModelError(
+            f"Could not install {what} in {root} ({err}): check that the folder exists and is writable."
+        ) from err
 
 
 def _extract(path: Path, dest: Path) -> None:

@@ -131,7 +131,7 @@ def _bad_packages(src: Path, tmp: Path) -> dict[str, tuple[Path, str]]:
             "has no tokenizer",
         ),
         "two folders": (two_tops, "exactly one top folder (found 2)"),
-        "missing": (tmp / "absent.argosmodel", "no such file"),
+        "missing": (tmp / "absent.argosmodel", "does not exist or is not a file"),
     }
 
 
@@ -162,6 +162,19 @@ def test_broken_packages_are_refused_and_nothing_is_written(
     assert tree(empty_packages) == before
     with pytest.raises(ModelError):
         packages.read_package_metadata(path)
+
+
+def test_unwritable_packages_folder(tmp_path, tiny_package_file, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(blocker / "packages"))
+    with pytest.raises(ModelError) as err:
+        packages.install_file(tiny_package_file)
+    assert str(err.value).startswith(
+        f"Could not install {tiny_package_file.name} in {blocker / 'packages'} ("
+    )
+    assert str(err.value).endswith("check that the folder exists and is writable.")
+    assert blocker.read_text(encoding="utf-8") == "not a folder"
 
 
 def test_read_package_metadata_writes_nothing(empty_packages, tiny_package_file):
@@ -214,8 +227,10 @@ def test_other_packages_are_not_marked(empty_packages, tiny_package_file, tmp_pa
 
 
 def test_offline_download_gives_one_clear_sentence(empty_packages, monkeypatch):
-    """This machine has no route to the real index: the failure must read well and write nothing."""
-    monkeypatch.delenv(packages.INDEX_ENV, raising=False)
+    """An index that cannot be reached (a closed local port, as when offline): one clear sentence,
+    nothing written. A closed port rather than the real index, so a newcomer's test run with internet
+    never starts a 100 MB download."""
+    monkeypatch.setenv(packages.INDEX_ENV, "http://127.0.0.1:9/argospm-index.json")
     with pytest.raises(ModelError) as err:
         packages.download("nl", "en")
     message = str(err.value)
