@@ -81,7 +81,6 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_translate(args: argparse.Namespace) -> int:
     from models.engine import Engine
-
     from models.packages import find_package, is_test_package
     from reader.export import export_document
     from reader.pipeline import import_file, translate_document
@@ -239,7 +238,6 @@ def _optional_dictionary():
 def _model_key_or_none() -> str | None:
     """The model key the library's 'translated' counts refer to, if an nl→en package is installed."""
     from models.engine import model_key_for
-
     from models.packages import find_package
 
     try:
