@@ -94,21 +94,20 @@ def test_hover_highlights_exactly_the_sentence_and_its_counterpart(loaded, qtbot
     point = view.sentence_rect(sid, NL).center().toPoint()
     qtbot.mouseMove(view.viewport(), point)
     qtbot.waitUntil(lambda: view.hovered_sentence() == sid, timeout=2000)
-    assert view.highlighted_text("hover") == {NL: [content.sentences[sid].text],
-                                              EN: [translations[sid]]}
+    assert view.highlighted_text("hover") == {NL: [content.sentences[sid].text], EN: [translations[sid]]}
     # Hovering the English side highlights the same pair.
     other = content.paragraphs[view.paragraph_rows()[0]].sentence_ids[0]
     qtbot.mouseMove(view.viewport(), view.sentence_rect(other, EN).center().toPoint())
     qtbot.waitUntil(lambda: view.hovered_sentence() == other, timeout=2000)
-    assert view.highlighted_text("hover") == {NL: [content.sentences[other].text],
-                                              EN: [translations[other]]}
+    assert view.highlighted_text("hover") == {NL: [content.sentences[other].text], EN: [translations[other]]}
 
 
 def test_click_selects_and_keys_move_the_selection_keeping_it_in_view(loaded, qtbot):
     view, content, _ = loaded
     first = content.order[0]
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
-                     pos=view.sentence_rect(first, NL).center().toPoint())
+    qtbot.mouseClick(
+        view.viewport(), Qt.MouseButton.LeftButton, pos=view.sentence_rect(first, NL).center().toPoint()
+    )
     assert view.current_sentence() == first
     assert view.highlighted_text("current")[NL] == [content.sentences[first].text]
     qtbot.keyClick(view, Qt.Key.Key_Down)
@@ -142,8 +141,9 @@ def test_mouse_selection_copies_the_text_of_one_side(loaded, qtbot):
     selected = view.selected_text()
     assert selected.startswith(content.sentences[a].text)
     assert selected.strip() == content.sentences[a].text
-    qtbot.keySequence(view, "Ctrl+C") if hasattr(qtbot, "keySequence") else \
-        qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keySequence(view, "Ctrl+C") if hasattr(qtbot, "keySequence") else qtbot.keyClick(
+        view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier
+    )
     assert QGuiApplication.clipboard().text() == selected
     # The English side copies on its own, across paragraphs.
     r2 = view.paragraph_rows()[2]
@@ -158,8 +158,10 @@ def test_word_highlight_api_shades_character_ranges_of_a_sentence(loaded):
     sid = content.order[3]
     view.highlight(sid, EN, [(0, 3), (4, 6)], QColor("red"), alpha=80)
     view.highlight(sid, NL, [(0, 2)], QColor("red"), alpha=80)
-    assert view.highlighted_text("word") == {NL: [content.sentences[sid].text[:2]],
-                                             EN: [translations[sid][:3], translations[sid][4:6]]}
+    assert view.highlighted_text("word") == {
+        NL: [content.sentences[sid].text[:2]],
+        EN: [translations[sid][:3], translations[sid][4:6]],
+    }
     view.clear_highlights("word")
     assert view.highlighted_text("word") == {NL: [], EN: []}
 

@@ -48,8 +48,11 @@ def long_article(path, copies: int):
     """The sample repeated with every sentence made distinct, so nothing comes from the cache."""
     from reader.segment import split_sentences
 
-    paragraphs = [" ".join(f"In deel {i} {s[0].lower()}{s[1:]}" for s in split_sentences(p))
-                  for i in range(copies) for p in seed_paragraphs()]
+    paragraphs = [
+        " ".join(f"In deel {i} {s[0].lower()}{s[1:]}" for s in split_sentences(p))
+        for i in range(copies)
+        for p in seed_paragraphs()
+    ]
     path.write_text("\n\n".join(paragraphs), encoding="utf-8")
     return path
 
@@ -67,8 +70,7 @@ def answer_next_dialog(button: QMessageBox.StandardButton) -> None:
     QTimer.singleShot(0, click)
 
 
-def test_opening_the_sample_translates_every_sentence_then_serves_the_cache(
-        tiny_package, make_window, qtbot):
+def test_opening_the_sample_translates_every_sentence_then_serves_the_cache(tiny_package, make_window, qtbot):
     window = make_window()
     doc_id = open_and_translate(qtbot, window)
     view = window.view
@@ -87,8 +89,7 @@ def test_opening_the_sample_translates_every_sentence_then_serves_the_cache(
         qtbot.wait(50)
     assert again.doc_id == doc_id
     assert again.translation_task is None and not again.runner.active()
-    assert [again.view.translation(s) for s in content.order] == \
-        [view.translation(s) for s in content.order]
+    assert [again.view.translation(s) for s in content.order] == [view.translation(s) for s in content.order]
 
 
 def test_a_test_package_is_never_presented_as_a_translation(tiny_package, make_window, qtbot):
@@ -101,8 +102,7 @@ def test_a_test_package_is_never_presented_as_a_translation(tiny_package, make_w
     assert png.width() > 0
 
 
-def test_an_edited_translation_persists_and_survives_retranslation(
-        tiny_package, make_window, qtbot):
+def test_an_edited_translation_persists_and_survives_retranslation(tiny_package, make_window, qtbot):
     window = make_window()
     open_and_translate(qtbot, window)
     sid = window.view.content().order[1]
@@ -124,7 +124,8 @@ def test_an_edited_translation_persists_and_survives_retranslation(
         window.retranslate_sentence(sid)
     assert window.view.translation(sid) == "The parties talked for about an hour and a half."
     assert store.user_translations(window.db, window.doc_id) == {
-        sid: "The parties talked for about an hour and a half."}
+        sid: "The parties talked for about an hour and a half."
+    }
 
     with qtbot.waitSignal(window.retranslated, timeout=WAIT_MS):
         window.retranslate_sentence(sid, replace_edit=True)
@@ -133,8 +134,7 @@ def test_an_edited_translation_persists_and_survives_retranslation(
     assert store.user_translations(window.db, window.doc_id) == {}
 
 
-def test_cancel_keeps_finished_sentences_and_stops_the_worker(
-        tiny_package, make_window, qtbot, tmp_path):
+def test_cancel_keeps_finished_sentences_and_stops_the_worker(tiny_package, make_window, qtbot, tmp_path):
     article = long_article(tmp_path / "long.txt", 40)
     window = make_window()
     with qtbot.waitSignal(window.translation_started, timeout=WAIT_MS):
@@ -161,7 +161,8 @@ def test_cancel_keeps_finished_sentences_and_stops_the_worker(
 
 
 def test_without_a_model_a_banner_offers_download_and_the_dutch_is_readable(
-        empty_packages, make_window, qtbot, monkeypatch, tmp_path, tiny_package_file):
+    empty_packages, make_window, qtbot, monkeypatch, tmp_path, tiny_package_file
+):
     monkeypatch.setenv("BIREADER_ARGOS_INDEX", (tmp_path / "offline" / "index.json").as_uri())
     window = make_window()
     with qtbot.waitSignal(window.document_opened, timeout=WAIT_MS):
@@ -170,8 +171,7 @@ def test_without_a_model_a_banner_offers_download_and_the_dutch_is_readable(
     assert banner is not None and banner.isVisible()
     assert "Dutch → English" in banner.text()
     assert set(banner.buttons) == {"Download Dutch → English model", "Install from file…"}
-    assert [window.view.side_text(r, NL) for r in window.view.paragraph_rows()] == \
-        seed_paragraphs()
+    assert [window.view.side_text(r, NL) for r in window.view.paragraph_rows()] == seed_paragraphs()
     assert all(window.view.side_text(r, EN) == "" for r in window.view.paragraph_rows())
     assert window.translation_task is None
     assert not window.test_badge.isVisible()
@@ -190,7 +190,8 @@ def test_without_a_model_a_banner_offers_download_and_the_dutch_is_readable(
 
 
 def test_an_engine_error_shows_a_banner_and_keeps_the_text(
-        tiny_package_file, make_window, qtbot, monkeypatch, tmp_path):
+    tiny_package_file, make_window, qtbot, monkeypatch, tmp_path
+):
     from models import packages
 
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "pkgs"))
@@ -249,7 +250,8 @@ def test_a_bad_size_is_refused(capsys):
 
 
 def test_a_file_that_fails_to_import_shows_its_message_and_changes_nothing(
-        empty_packages, make_window, qtbot, tmp_path):
+    empty_packages, make_window, qtbot, tmp_path
+):
     window = make_window()
     with qtbot.waitSignal(window.document_opened, timeout=WAIT_MS):
         window.import_file(SEED)
@@ -269,8 +271,7 @@ def test_a_file_that_fails_to_import_shows_its_message_and_changes_nothing(
     assert window.library.titles() == [window.view.content().title]
 
 
-def test_pasting_makes_a_document_and_an_empty_clipboard_does_nothing(
-        empty_packages, make_window, qtbot):
+def test_pasting_makes_a_document_and_an_empty_clipboard_does_nothing(empty_packages, make_window, qtbot):
     window = make_window()
     QGuiApplication.clipboard().setText("   \n  ")
     assert window.paste_document() is None
@@ -281,8 +282,7 @@ def test_pasting_makes_a_document_and_an_empty_clipboard_does_nothing(
     QGuiApplication.clipboard().setText("Een korte tekst.\n\nHet regent in Antalya. Morgen niet.")
     with qtbot.waitSignal(window.document_opened, timeout=WAIT_MS):
         window.paste_action.trigger()
-    assert window.view.side_text(window.view.paragraph_rows()[1], NL) == \
-        "Het regent in Antalya. Morgen niet."
+    assert window.view.side_text(window.view.paragraph_rows()[1], NL) == "Het regent in Antalya. Morgen niet."
     assert len(store.list_documents(window.db)) == 1
 
 
@@ -290,19 +290,28 @@ def test_dropping_a_file_imports_and_opens_it(empty_packages, make_window, qtbot
     window = make_window()
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(SEED))])
-    enter = QDragEnterEvent(QPoint(300, 300), Qt.DropAction.CopyAction, mime,
-                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(
+        QPoint(300, 300),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     window.dragEnterEvent(enter)  # Qt delivers drag events only during a real drag
     assert enter.isAccepted()
-    event = QDropEvent(QPointF(300, 300), Qt.DropAction.CopyAction, mime,
-                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPointF(300, 300),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     with qtbot.waitSignal(window.document_opened, timeout=WAIT_MS):
         window.dropEvent(event)
     assert window.view.side_text(window.view.paragraph_rows()[0], NL) == seed_paragraphs()[0]
 
 
-def test_removing_the_open_document_asks_first_and_closes_the_view(
-        empty_packages, make_window, qtbot):
+def test_removing_the_open_document_asks_first_and_closes_the_view(empty_packages, make_window, qtbot):
     window = make_window()
     with qtbot.waitSignal(window.document_opened, timeout=WAIT_MS):
         window.import_file(SEED)
@@ -332,7 +341,8 @@ def test_a_document_deleted_elsewhere_closes_cleanly(empty_packages, make_window
 
 
 def test_the_window_remembers_geometry_layout_document_and_scroll(
-        empty_packages, make_window, qtbot, tmp_path):
+    empty_packages, make_window, qtbot, tmp_path
+):
     article = long_article(tmp_path / "long.txt", 6)
     window = make_window()
     window.resize(1000, 640)
@@ -363,11 +373,18 @@ def test_context_menu_copies_and_alternatives_can_be_kept(tiny_package, make_win
     pos = view.sentence_rect(sid, NL).center().toPoint()
     view.context_menu_requested.emit(sid, view.viewport().mapToGlobal(pos))
     actions = {a.text(): a for a in window._menu.actions() if a.text()}
-    assert {"Copy Dutch", "Copy English", "Copy Both", "Retranslate", "Edit Translation…",
-            "Show Alternatives…"} <= set(actions)
+    assert {
+        "Copy Dutch",
+        "Copy English",
+        "Copy Both",
+        "Retranslate",
+        "Edit Translation…",
+        "Show Alternatives…",
+    } <= set(actions)
     actions["Copy Both"].trigger()
-    assert QGuiApplication.clipboard().text() == \
-        f"{view.sentence_text(sid, NL)}\n{view.sentence_text(sid, EN)}"
+    assert (
+        QGuiApplication.clipboard().text() == f"{view.sentence_text(sid, NL)}\n{view.sentence_text(sid, EN)}"
+    )
     window._menu.close()
 
     window.show_alternatives(sid)
@@ -379,3 +396,27 @@ def test_context_menu_copies_and_alternatives_can_be_kept(tiny_package, make_win
     dialog.accept()
     assert view.translation(sid) == choices[-1]
     assert view.is_edited(sid) == (choices[-1] != window._machine[sid])
+
+
+def test_bireader_without_arguments_reopens_the_last_document(empty_packages, qtbot):
+    from reader.pipeline import import_file
+    from ui.app import run
+
+    db = store.open_db()
+    doc_id, _ = import_file(db, SEED)
+    store.set_setting(db, "ui.last_document", doc_id)
+    db.close()
+    seen = []
+
+    def look_and_close() -> None:
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        if not windows:
+            QTimer.singleShot(20, look_and_close)
+            return
+        seen.extend((w.doc_id, w.view.side_text(w.view.paragraph_rows()[0], NL)) for w in windows)
+        for w in windows:
+            w.close()
+
+    QTimer.singleShot(0, look_and_close)
+    assert run([]) == 0
+    assert seen == [(doc_id, seed_paragraphs()[0])]

@@ -60,9 +60,12 @@ def run(argv: Sequence[str]) -> int:
     if screenshot and not os.environ.get("QT_QPA_PLATFORM"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     if no_display():
-        print("bireader: no display available (DISPLAY and WAYLAND_DISPLAY are unset): run it "
-              "in a desktop session, or render offscreen with "
-              "`bireader open FILE --screenshot OUT.png`.", file=sys.stderr)
+        print(
+            "bireader: no display available (DISPLAY and WAYLAND_DISPLAY are unset): run it "
+            "in a desktop session, or render offscreen with "
+            "`bireader open FILE --screenshot OUT.png`.",
+            file=sys.stderr,
+        )
         return 1
 
     from PySide6.QtWidgets import QApplication
@@ -111,17 +114,21 @@ def _screenshot(window, path: str, out: str) -> int:
             print(f"bireader: {errors[0]}", file=sys.stderr)
             return 1
         if window.is_busy():
-            print("bireader: translation did not finish within 60 s; "
-                  "the screenshot shows what was done.", file=sys.stderr)
+            print(
+                "bireader: translation did not finish within 60 s; the screenshot shows what was done.",
+                file=sys.stderr,
+            )
         if window.last_error_dialog is not None:
             window.last_error_dialog.close()
         image = window.grab()
         if not image.save(out):
-            print(f"bireader: could not write the screenshot to {out}: check the folder exists "
-                  "and is writable.", file=sys.stderr)
+            print(
+                f"bireader: could not write the screenshot to {out}: check the folder exists "
+                "and is writable.",
+                file=sys.stderr,
+            )
             return 1
         print(f"wrote {out} ({image.width()}x{image.height()})")
         return 0
     finally:
         window.close()
-        window.deleteLater()

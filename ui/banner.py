@@ -32,9 +32,16 @@ class Banner(QFrame):
 
     closed = Signal()
 
-    def __init__(self, key: str, kind: str, text: str,
-                 actions: list[tuple[str, Callable[[], None]]] = (), closable: bool = True,
-                 dark: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        key: str,
+        kind: str,
+        text: str,
+        actions: list[tuple[str, Callable[[], None]]] = (),
+        closable: bool = True,
+        dark: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.key = key
         self.kind = kind
@@ -42,7 +49,8 @@ class Banner(QFrame):
         bg, fg, border = (DARK_STYLES if dark else STYLES).get(kind, STYLES["info"])
         self.setStyleSheet(
             f"QFrame#{self.objectName()} {{ background: {bg}; border-bottom: 1px solid {border}; }}"
-            f" QLabel {{ color: {fg}; background: transparent; }}")
+            f" QLabel {{ color: {fg}; background: transparent; }}"
+        )
         layout = QHBoxLayout(self)
         layout.setContentsMargins(14, 8, 8, 8)
         layout.setSpacing(8)
@@ -87,9 +95,14 @@ class BannerArea(QWidget):
         self._banners: dict[str, Banner] = {}
         self.dark = False
 
-    def show_banner(self, key: str, kind: str, text: str,
-                    actions: list[tuple[str, Callable[[], None]]] = (),
-                    closable: bool = True) -> Banner:
+    def show_banner(
+        self,
+        key: str,
+        kind: str,
+        text: str,
+        actions: list[tuple[str, Callable[[], None]]] = (),
+        closable: bool = True,
+    ) -> Banner:
         self.remove(key)
         banner = Banner(key, kind, text, actions, closable, self.dark, self)
         banner.closed.connect(lambda k=key, b=banner: self._forget(k, b))

@@ -49,16 +49,21 @@ class LibraryModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
             return COLUMN_TIPS[section]
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if not index.isValid():
             return None
         doc = self._docs[index.row()]
@@ -68,8 +73,7 @@ class LibraryModel(QAbstractTableModel):
         if role == ID_ROLE:
             return doc["id"]
         if role == Qt.ItemDataRole.DisplayRole:
-            return (doc.get("title") or "(untitled)", doc.get("date") or "", f"{n}",
-                    f"{share:.0%}")[col]
+            return (doc.get("title") or "(untitled)", doc.get("date") or "", f"{n}", f"{share:.0%}")[col]
         if role == SORT_ROLE:
             return ((doc.get("title") or "").casefold(), doc.get("date") or "", n, share)[col]
         if role == Qt.ItemDataRole.ToolTipRole:

@@ -91,8 +91,7 @@ class EngineHolder:
             if self._nbest is None:
                 from models.engine import DecodeSettings, Engine
 
-                self._nbest = Engine(self.package(), DecodeSettings(beam_size=max(4, n),
-                                                                     num_hypotheses=n))
+                self._nbest = Engine(self.package(), DecodeSettings(beam_size=max(4, n), num_hypotheses=n))
             return self._nbest
 
     def reset(self) -> None:
@@ -140,7 +139,8 @@ class ColumnHeader(QWidget):
             " letter-spacing: 1px; font-weight: 600; }"
             f" QLabel#testBadge {{ background: {colors.badge_bg.name()};"
             f" color: {colors.badge_text.name()}; border-radius: 4px; padding: 2px 8px;"
-            " font-size: 9pt; font-weight: bold; }")
+            " font-size: 9pt; font-weight: bold; }"
+        )
         pal = self.palette()
         pal.setColor(self.backgroundRole(), colors.background)
         self.setPalette(pal)
@@ -157,8 +157,7 @@ class ColumnHeader(QWidget):
         x0 = int(cols[0][0])
         if self.view.layout_mode() == SIDE_BY_SIDE:
             self.nl.setText("NEDERLANDS")
-            self.en.setText("ENGLISH" if self.badge.isVisibleTo(self)
-                            else "ENGLISH · MACHINE TRANSLATION")
+            self.en.setText("ENGLISH" if self.badge.isVisibleTo(self) else "ENGLISH · MACHINE TRANSLATION")
             self.en.adjustSize()
             self.en.show()
             x1 = int(cols[1][0])
@@ -176,8 +175,9 @@ class ColumnHeader(QWidget):
 class AlternativesDialog(QDialog):
     """The engine's n-best list for one sentence; the chosen one is kept as the user's version."""
 
-    def __init__(self, source: str, alternatives: list[tuple[str, float]], current: str,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, source: str, alternatives: list[tuple[str, float]], current: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Alternative translations")
         self.setMinimumWidth(560)
@@ -264,7 +264,8 @@ class MainWindow(QMainWindow):
         self.banners = BannerArea()
         self.placeholder = QLabel(
             "Open a Dutch article with File → Open (Ctrl+O),\n"
-            "drop a text file here, or paste its text with Ctrl+V.")
+            "drop a text file here, or paste its text with Ctrl+V."
+        )
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setObjectName("placeholder")
         self.placeholder.setStyleSheet("color: palette(placeholder-text); font-size: 13pt;")
@@ -308,7 +309,8 @@ class MainWindow(QMainWindow):
         self.test_badge.setObjectName("statusTestBadge")
         self.test_badge.setStyleSheet(
             "QLabel { background: #b3261e; color: white; border-radius: 3px; padding: 1px 8px;"
-            " font-weight: bold; }")
+            " font-weight: bold; }"
+        )
         for w in (self.progress_label, self.progress_bar, self.cancel_button):
             bar.addPermanentWidget(w)
             w.hide()
@@ -318,29 +320,37 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         m = self.menuBar().addMenu("&File")
         self.open_action = self._action(m, "&Open…", self.open_file_dialog, QKeySequence.StandardKey.Open)
-        self.paste_action = self._action(m, "New from &Clipboard", self.paste_document,
-                                         QKeySequence.StandardKey.Paste)
+        self.paste_action = self._action(
+            m, "New from &Clipboard", self.paste_document, QKeySequence.StandardKey.Paste
+        )
         m.addSeparator()
-        self.remove_action = self._action(m, "&Remove Document…",
-                                          lambda: self.doc_id is not None
-                                          and self.remove_document(self.doc_id))
+        self.remove_action = self._action(
+            m, "&Remove Document…", lambda: self.doc_id is not None and self.remove_document(self.doc_id)
+        )
         m.addSeparator()
         self._action(m, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
         m = self.menuBar().addMenu("&View")
         group = QActionGroup(self)
-        self.side_by_side_action = self._action(m, "&Side by Side", lambda: self.set_layout_mode(
-            SIDE_BY_SIDE), "Ctrl+1", checkable=True)
-        self.interleaved_action = self._action(m, "&Interleaved", lambda: self.set_layout_mode(
-            INTERLEAVED), "Ctrl+2", checkable=True)
+        self.side_by_side_action = self._action(
+            m, "&Side by Side", lambda: self.set_layout_mode(SIDE_BY_SIDE), "Ctrl+1", checkable=True
+        )
+        self.interleaved_action = self._action(
+            m, "&Interleaved", lambda: self.set_layout_mode(INTERLEAVED), "Ctrl+2", checkable=True
+        )
         for a in (self.side_by_side_action, self.interleaved_action):
             group.addAction(a)
         self.toggle_layout_action = self._action(m, "&Toggle Layout", self.toggle_layout, "Ctrl+L")
         m.addSeparator()
-        self._action(m, "Zoom &In", lambda: self.set_zoom(self.view.zoom() + 1),
-                     [QKeySequence.StandardKey.ZoomIn, QKeySequence("Ctrl+=")])
-        self._action(m, "Zoom &Out", lambda: self.set_zoom(self.view.zoom() - 1),
-                     QKeySequence.StandardKey.ZoomOut)
+        self._action(
+            m,
+            "Zoom &In",
+            lambda: self.set_zoom(self.view.zoom() + 1),
+            [QKeySequence.StandardKey.ZoomIn, QKeySequence("Ctrl+=")],
+        )
+        self._action(
+            m, "Zoom &Out", lambda: self.set_zoom(self.view.zoom() - 1), QKeySequence.StandardKey.ZoomOut
+        )
         self._action(m, "&Actual Size", lambda: self.set_zoom(0), "Ctrl+0")
         m.addSeparator()
         tm = m.addMenu("&Theme")
@@ -351,8 +361,7 @@ class MainWindow(QMainWindow):
             tgroup.addAction(a)
             self.theme_actions[name] = a
         m.addSeparator()
-        self.library_action = self._action(m, "Show &Library", self._toggle_library, "Ctrl+B",
-                                           checkable=True)
+        self.library_action = self._action(m, "Show &Library", self._toggle_library, "Ctrl+B", checkable=True)
         self.library_action.setChecked(True)
 
         m = self.menuBar().addMenu("&Model")
@@ -361,8 +370,7 @@ class MainWindow(QMainWindow):
 
         hints = QGuiApplication.styleHints()
         if hasattr(hints, "colorSchemeChanged"):
-            hints.colorSchemeChanged.connect(lambda _s: self._theme == "system"
-                                             and self.set_theme("system"))
+            hints.colorSchemeChanged.connect(lambda _s: self._theme == "system" and self.set_theme("system"))
 
     def _action(self, menu: QMenu, text: str, slot, shortcut=None, checkable: bool = False) -> QAction:
         action = QAction(text, self)
@@ -379,12 +387,16 @@ class MainWindow(QMainWindow):
     # ----------------------------------------------------------------- preferences & state
 
     def setting(self, key: str, default: Any = None) -> Any:
+        if self._closed:
+            return default
         try:
             return store.get_setting(self.db, key, default)
         except ReaderError:
             return default
 
     def set_setting(self, key: str, value: Any) -> None:
+        if self.db is None:
+            return
         try:
             store.set_setting(self.db, key, value)
         except ReaderError as err:
@@ -419,8 +431,7 @@ class MainWindow(QMainWindow):
     def save_state(self) -> None:
         g = self.normalGeometry() if self.isMaximized() else self.geometry()
         frame = self.frameGeometry()
-        self.set_setting("ui.window", [frame.x(), frame.y(), g.width(), g.height(),
-                                       self.isMaximized()])
+        self.set_setting("ui.window", [frame.x(), frame.y(), g.width(), g.height(), self.isMaximized()])
         self.set_setting("ui.splitter", bytes(self.splitter.saveState().toBase64()).decode())
         self._save_scroll()
 
@@ -479,6 +490,8 @@ class MainWindow(QMainWindow):
             return None
 
     def refresh_library(self) -> None:
+        if self.db is None:
+            return
         try:
             docs = store.list_documents(self.db, self._model_key_or_none())
         except ReaderError as err:
@@ -508,11 +521,13 @@ class MainWindow(QMainWindow):
             return False
         if confirm:
             answer = QMessageBox.question(
-                self, "Remove document",
+                self,
+                "Remove document",
                 f"Remove “{doc['title']}” from the library?\n\n"
                 "Your edited translations of it are removed too; cached machine translations stay.",
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel)
+                QMessageBox.StandardButton.Cancel,
+            )
             if answer != QMessageBox.StandardButton.Yes:
                 return False
         if doc_id == self.doc_id:
@@ -527,6 +542,8 @@ class MainWindow(QMainWindow):
 
     def open_document(self, doc_id: int) -> bool:
         """Show a document at once with every cached translation; translate the rest in a worker."""
+        if self.db is None:
+            return False
         if doc_id == self.doc_id and self.view.content() is not None:
             return True
         from reader.pipeline import document_view
@@ -546,8 +563,11 @@ class MainWindow(QMainWindow):
             self.refresh_library()
             return False
         content = DocumentContent.build(
-            dv.id, dv.title, dv.date,
-            [(p.kind, p.text, [(s.id, s.start, s.end) for s in p.sentences]) for p in dv.paragraphs])
+            dv.id,
+            dv.title,
+            dv.date,
+            [(p.kind, p.text, [(s.id, s.start, s.end) for s in p.sentences]) for p in dv.paragraphs],
+        )
         sentences = dv.sentences()
         self._machine = {s.id: s.translation.target for s in sentences if s.translation}
         shown = {s.id: s.final for s in sentences if s.final}
@@ -589,7 +609,7 @@ class MainWindow(QMainWindow):
 
     def check_document_still_exists(self) -> None:
         """A document deleted by another process (e.g. ``bireader library remove``) closes cleanly."""
-        if self.doc_id is None:
+        if self.doc_id is None or self._closed:
             return
         try:
             store.get_document(self.db, self.doc_id)
@@ -604,14 +624,22 @@ class MainWindow(QMainWindow):
         if package is not None:
             self.banners.remove(MODEL_BANNER)
             return
-        text = ("No Dutch → English translation model is installed, so only the Dutch text is "
-                "shown. Download the model (about 100 MB) or install an .argosmodel file.")
+        text = (
+            "No Dutch → English translation model is installed, so only the Dutch text is "
+            "shown. Download the model (about 100 MB) or install an .argosmodel file."
+        )
         if error is not None and "download" not in str(error):
             text = str(error)
-        self.banners.show_banner(MODEL_BANNER, "warning", text, [
-            ("Download Dutch → English model", self.download_model),
-            ("Install from file…", self.install_model_dialog),
-        ], closable=True)
+        self.banners.show_banner(
+            MODEL_BANNER,
+            "warning",
+            text,
+            [
+                ("Download Dutch → English model", self.download_model),
+                ("Install from file…", self.install_model_dialog),
+            ],
+            closable=True,
+        )
 
     # ----------------------------------------------------------------- background translation
 
@@ -625,15 +653,20 @@ class MainWindow(QMainWindow):
             db = store.open_db(db_path)
             try:
                 return translate_document(
-                    db, doc_id, engine, progress=ctx.progress, cancelled=ctx.cancelled,
-                    on_results=lambda results: ctx.partial(
-                        {sid: r.target for sid, r in results.items()}))
+                    db,
+                    doc_id,
+                    engine,
+                    progress=ctx.progress,
+                    cancelled=ctx.cancelled,
+                    on_results=lambda results: ctx.partial({sid: r.target for sid, r in results.items()}),
+                )
             finally:
                 db.close()
 
         self._show_progress(f"Translating 0 / {total} sentences", 0, total)
         task = self.runner.run(
-            work, label=f"translate:{doc_id}",
+            work,
+            label=f"translate:{doc_id}",
             on_progress=lambda done, n, d=doc_id: self._translation_progress(d, done, n),
             on_partial=lambda results, d=doc_id: self._translation_results(d, results),
             on_done=lambda stats, d=doc_id: self._translation_done(d, stats),
@@ -651,8 +684,7 @@ class MainWindow(QMainWindow):
         if doc_id != self.doc_id:
             return
         self._machine.update(results)
-        self.view.set_translations({sid: t for sid, t in results.items()
-                                    if not self.view.is_edited(sid)})
+        self.view.set_translations({sid: t for sid, t in results.items() if not self.view.is_edited(sid)})
 
     def _translation_done(self, doc_id: int, stats: Any) -> None:
         self._end_translation(doc_id)
@@ -668,7 +700,8 @@ class MainWindow(QMainWindow):
         self._end_translation(doc_id)
         if doc_id == self.doc_id:
             self.statusBar().showMessage(
-                f"Translation cancelled: {self.view.translated_count()} sentences kept.", 6000)
+                f"Translation cancelled: {self.view.translated_count()} sentences kept.", 6000
+            )
         self.translation_ended.emit("cancelled")
 
     def _translation_failed(self, doc_id: int, err: BaseException) -> None:
@@ -718,9 +751,14 @@ class MainWindow(QMainWindow):
 
     def show_error(self, err: BaseException) -> None:
         """Engine and store errors go to a non-modal banner, never a crash."""
-        text = str(err) if isinstance(err, ReaderError) else (
-            f"Something went wrong: {type(err).__name__}: {err}. The text stays readable; "
-            "try again, and report the problem if it persists.")
+        text = (
+            str(err)
+            if isinstance(err, ReaderError)
+            else (
+                f"Something went wrong: {type(err).__name__}: {err}. The text stays readable; "
+                "try again, and report the problem if it persists."
+            )
+        )
         self.banners.show_banner(ERROR_BANNER, "error", text)
 
     # ----------------------------------------------------------------- sentence actions
@@ -781,10 +819,12 @@ class MainWindow(QMainWindow):
 
     def _ask_replace_edit(self) -> bool:
         answer = QMessageBox.question(
-            self, "Retranslate",
+            self,
+            "Retranslate",
             "You edited this translation. Replace your version with a new machine translation?",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No)
+            QMessageBox.StandardButton.No,
+        )
         return answer == QMessageBox.StandardButton.Yes
 
     def retranslate_sentence(self, sid: int, replace_edit: bool | None = None) -> Task | None:
@@ -803,8 +843,9 @@ class MainWindow(QMainWindow):
             [result] = engine.translate([text])
             db = store.open_db(db_path)
             try:
-                store.put_translations(db, engine.model_key, [result],
-                                       source_hashes=[store.source_hash(text)])
+                store.put_translations(
+                    db, engine.model_key, [result], source_hashes=[store.source_hash(text)]
+                )
                 if replace_edit:
                     store.set_user_translation(db, sid, None)
             finally:
@@ -820,8 +861,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Sentence retranslated.", 4000)
             self.retranslated.emit(sid)
 
-        return self.runner.run(work, label=f"retranslate:{sid}", on_done=done,
-                               on_error=self.show_error)
+        return self.runner.run(work, label=f"retranslate:{sid}", on_done=done, on_error=self.show_error)
 
     def show_alternatives(self, sid: int) -> Task | None:
         """The engine's n-best list for a sentence (from the cache when it has one)."""
@@ -852,8 +892,7 @@ class MainWindow(QMainWindow):
             dialog.open()
 
         self.statusBar().showMessage("Looking for alternative translations…", 3000)
-        return self.runner.run(work, label=f"alternatives:{sid}", on_done=done,
-                               on_error=self.show_error)
+        return self.runner.run(work, label=f"alternatives:{sid}", on_done=done, on_error=self.show_error)
 
     def _keep_alternative(self, sid: int, text: str | None) -> None:
         if text and text != self.view.translation(sid):
@@ -862,8 +901,7 @@ class MainWindow(QMainWindow):
     # ----------------------------------------------------------------- importing
 
     def open_file_dialog(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Open Dutch article", str(Path.home()),
-                                                TEXT_FILTER)
+        paths, _ = QFileDialog.getOpenFileNames(self, "Open Dutch article", str(Path.home()), TEXT_FILTER)
         for path in paths:
             self.import_file(path)
 
@@ -888,7 +926,8 @@ class MainWindow(QMainWindow):
         text = QGuiApplication.clipboard().text()
         if not text.strip():
             self.statusBar().showMessage(
-                "The clipboard holds no text: copy an article's text first, then paste.", 6000)
+                "The clipboard holds no text: copy an article's text first, then paste.", 6000
+            )
             return None
         db_path = self._db_path
 
@@ -923,13 +962,16 @@ class MainWindow(QMainWindow):
             self.show_import_error(title, err)
             self.import_finished.emit(err)
 
-        return self.runner.run(work, label=label, on_done=done, on_error=failed,
-                               on_cancelled=lambda: setattr(self, "_pending_imports",
-                                                            self._pending_imports - 1))
+        return self.runner.run(
+            work,
+            label=label,
+            on_done=done,
+            on_error=failed,
+            on_cancelled=lambda: setattr(self, "_pending_imports", self._pending_imports - 1),
+        )
 
     def show_import_error(self, title: str, err: BaseException) -> QMessageBox:
-        box = QMessageBox(QMessageBox.Icon.Warning, title, str(err),
-                          QMessageBox.StandardButton.Ok, self)
+        box = QMessageBox(QMessageBox.Icon.Warning, title, str(err), QMessageBox.StandardButton.Ok, self)
         box.setObjectName("importError")
         self.last_error_dialog = box
         box.open()
@@ -961,18 +1003,21 @@ class MainWindow(QMainWindow):
 
         self._show_progress("Downloading the Dutch → English model…", 0, 0)
         self.model_task = self.runner.run(
-            work, label="download",
+            work,
+            label="download",
             on_progress=lambda done, total: self._show_progress(
-                f"Downloading the Dutch → English model: {done * 100 // max(total, 1)}%",
-                done, total),
+                f"Downloading the Dutch → English model: {done * 100 // max(total, 1)}%", done, total
+            ),
             on_done=lambda _pkg: self._model_ready("The Dutch → English model is installed."),
             on_error=self._model_failed,
-            on_cancelled=lambda: self._model_failed(None))
+            on_cancelled=lambda: self._model_failed(None),
+        )
         return self.model_task
 
     def install_model_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Install translation model", str(Path.home()),
-                                              "Argos models (*.argosmodel);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Install translation model", str(Path.home()), "Argos models (*.argosmodel);;All files (*)"
+        )
         if path:
             self.install_model_file(path)
 
@@ -984,9 +1029,11 @@ class MainWindow(QMainWindow):
 
         self._show_progress("Installing the model…", 0, 0)
         self.model_task = self.runner.run(
-            work, label="install",
+            work,
+            label="install",
             on_done=lambda _pkg: self._model_ready("The model is installed."),
-            on_error=self._model_failed)
+            on_error=self._model_failed,
+        )
         return self.model_task
 
     def _model_ready(self, message: str) -> None:
@@ -1035,4 +1082,5 @@ class MainWindow(QMainWindow):
             self.save_state()
             self.runner.shutdown()
             self.db.close()
+            self.db = None
         super().closeEvent(event)

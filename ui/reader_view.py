@@ -73,9 +73,13 @@ class DocumentContent:
     order: list[int]  # sentence ids in reading order
 
     @classmethod
-    def build(cls, doc_id: int | None, title: str, date: str | None,
-              paragraphs: Sequence[tuple[str, str, Sequence[tuple[int, int, int]]]]
-              ) -> DocumentContent:
+    def build(
+        cls,
+        doc_id: int | None,
+        title: str,
+        date: str | None,
+        paragraphs: Sequence[tuple[str, str, Sequence[tuple[int, int, int]]]],
+    ) -> DocumentContent:
         """``paragraphs``: (kind, text, [(sentence_id, start, end), ...]) in order."""
         items: list[ParagraphItem] = []
         sentences: dict[int, SentenceItem] = {}
@@ -212,8 +216,12 @@ class ReaderView(QAbstractScrollArea):
 
     # ----------------------------------------------------------------- content & state
 
-    def set_document(self, content: DocumentContent | None, translations: dict[int, str] | None = None,
-                     edited: Iterable[int] = ()) -> None:
+    def set_document(
+        self,
+        content: DocumentContent | None,
+        translations: dict[int, str] | None = None,
+        edited: Iterable[int] = (),
+    ) -> None:
         self._close_editor(commit=False)
         self._content = content
         self._translations = dict(translations or {})
@@ -245,8 +253,7 @@ class ReaderView(QAbstractScrollArea):
             for sid in translations:
                 self._edited.discard(sid)
             self._edited.update(edited)
-        rows = {self._content.sentences[sid].row for sid in translations
-                if sid in self._content.sentences}
+        rows = {self._content.sentences[sid].row for sid in translations if sid in self._content.sentences}
         self._refresh_rows(rows)
 
     def set_translation(self, sentence_id: int, text: str, *, edited: bool) -> None:
@@ -333,8 +340,15 @@ class ReaderView(QAbstractScrollArea):
         """(row, start, end) of a sentence in its row's side text; None if not shown."""
         return self._span_index[side].get(sentence_id)
 
-    def highlight(self, sentence_id: int, side: str, ranges: Sequence[tuple[int, int]] | None = None,
-                  color: QColor | None = None, alpha: int | None = None, layer: str = "word") -> None:
+    def highlight(
+        self,
+        sentence_id: int,
+        side: str,
+        ranges: Sequence[tuple[int, int]] | None = None,
+        color: QColor | None = None,
+        alpha: int | None = None,
+        layer: str = "word",
+    ) -> None:
         """Shade character ranges of a sentence (offsets in the sentence; None: all of it)."""
         c = QColor(color if color is not None else self._colors.hover)
         if alpha is not None:
@@ -342,7 +356,8 @@ class ReaderView(QAbstractScrollArea):
         if layer not in self._layer_order:
             self._layer_order.insert(0, layer)
         self._highlights.setdefault(layer, []).append(
-            Highlight(sentence_id, side, list(ranges) if ranges is not None else None, c))
+            Highlight(sentence_id, side, list(ranges) if ranges is not None else None, c)
+        )
         self.viewport().update()
 
     def clear_highlights(self, layer: str = "word") -> None:
@@ -369,8 +384,9 @@ class ReaderView(QAbstractScrollArea):
         row, start, end = span
         if h.ranges is None:
             return [(row, start, end)]
-        return [(row, start + max(0, a), min(end, start + b)) for a, b in h.ranges
-                if start + a < end and b > a]
+        return [
+            (row, start + max(0, a), min(end, start + b)) for a, b in h.ranges if start + a < end and b > a
+        ]
 
     # ----------------------------------------------------------------- current sentence
 
@@ -378,8 +394,7 @@ class ReaderView(QAbstractScrollArea):
         return self._current
 
     def set_current_sentence(self, sentence_id: int | None, ensure_visible: bool = True) -> None:
-        if self._content is None or (sentence_id is not None
-                                     and sentence_id not in self._content.sentences):
+        if self._content is None or (sentence_id is not None and sentence_id not in self._content.sentences):
             sentence_id = None
         if sentence_id == self._current:
             if sentence_id is not None and ensure_visible:
@@ -489,8 +504,9 @@ class ReaderView(QAbstractScrollArea):
         """Copy the mouse selection, else the current sentence in both languages."""
         text = self.selected_text()
         if not text and self._current is not None:
-            text = "\n".join(t for t in (self.sentence_text(self._current, NL),
-                                         self.sentence_text(self._current, EN)) if t)
+            text = "\n".join(
+                t for t in (self.sentence_text(self._current, NL), self.sentence_text(self._current, EN)) if t
+            )
         if text:
             QGuiApplication.clipboard().setText(text)
         return text
@@ -545,8 +561,9 @@ class ReaderView(QAbstractScrollArea):
             top = self._top(row) - self._scroll_y() + block.y
         editor = _InlineEditor(self, sentence_id, self._translations.get(sentence_id, ""))
         editor.setFont(self._fonts["body"][0])
-        editor.setGeometry(QRect(int(block.x - 6), int(top - 4), int(block.width + 12),
-                                 int(max(block.pitch * 3, 60))))
+        editor.setGeometry(
+            QRect(int(block.x - 6), int(top - 4), int(block.width + 12), int(max(block.pitch * 3, 60)))
+        )
         self._editor = editor
         editor.show()
         editor.setFocus()
@@ -573,9 +590,13 @@ class ReaderView(QAbstractScrollArea):
 
     def _apply_fonts(self) -> None:
         z = self._zoom
-        fonts = {"body": theme.body_font(z), "heading": theme.heading_font(z),
-                 "title": theme.title_font(z), "meta": theme.small_font(z),
-                 "small": theme.small_font(z)}
+        fonts = {
+            "body": theme.body_font(z),
+            "heading": theme.heading_font(z),
+            "title": theme.title_font(z),
+            "meta": theme.small_font(z),
+            "small": theme.small_font(z),
+        }
         self._fonts = {}
         for name, font in fonts.items():
             fm = QFontMetricsF(font, self.viewport())
@@ -699,8 +720,10 @@ class ReaderView(QAbstractScrollArea):
             return max(1, math.ceil(n_chars * avg / max(width, 1.0)))
 
         if self._mode == SIDE_BY_SIDE:
-            n = max(lines(len(self._sides[NL][row].text)),
-                    lines(len(self._sides[EN][row].text)) if self._sides[EN][row].text else 0)
+            n = max(
+                lines(len(self._sides[NL][row].text)),
+                lines(len(self._sides[EN][row].text)) if self._sides[EN][row].text else 0,
+            )
             return above + n * pitch + below
         total = 0.0
         _, small_pitch, small_avg = self._fonts["small"]
@@ -712,9 +735,15 @@ class ReaderView(QAbstractScrollArea):
                 total += self._em * 0.45
         return above + max(total, pitch) + below
 
-    def _make_layout(self, text: str, font: QFont, width: float, pitch: float,
-                     formats: Sequence[tuple[int, int, str]] = (), offset: int = 0
-                     ) -> tuple[QTextLayout, float]:
+    def _make_layout(
+        self,
+        text: str,
+        font: QFont,
+        width: float,
+        pitch: float,
+        formats: Sequence[tuple[int, int, str]] = (),
+        offset: int = 0,
+    ) -> tuple[QTextLayout, float]:
         layout = QTextLayout(text, font, self.viewport())
         option = QTextOption()
         option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
@@ -787,7 +816,7 @@ class ReaderView(QAbstractScrollArea):
             small_pitch = pitch * 0.85
         y = above
         spans = nl.spans or [(-1, 0, len(nl.text))]
-        for k, (sid, s, e) in enumerate(spans):
+        for k, (sid, _start, e) in enumerate(spans):
             # The Dutch sentence keeps the gap before it so selections across sentences stay exact.
             s0 = spans[k - 1][2] if k > 0 else 0
             lay, h = self._make_layout(nl.text[s0:e].lstrip(), font, w, pitch)
@@ -801,8 +830,8 @@ class ReaderView(QAbstractScrollArea):
                 blocks.append(Block(EN, lay, x, y, w, h, es, ee, small_pitch))
                 y += h
             y += self._em * 0.45
-        if nl.text[spans[-1][2]:].strip():
-            tail = nl.text[spans[-1][2]:]
+        if nl.text[spans[-1][2] :].strip():
+            tail = nl.text[spans[-1][2] :]
             lay, h = self._make_layout(tail, font, w, pitch)
             blocks.append(Block(NL, lay, x, y, w, h, spans[-1][2], len(nl.text), pitch))
             y += h
@@ -955,8 +984,9 @@ class ReaderView(QAbstractScrollArea):
                 self._paint_row(painter, row, rl, top, hl_ranges, sel_ranges)
             row += 1
 
-    def _paint_row(self, painter: QPainter, row: int, rl: RowLayout, top: float,
-                   hl_ranges: dict, sel_ranges: dict) -> None:
+    def _paint_row(
+        self, painter: QPainter, row: int, rl: RowLayout, top: float, hl_ranges: dict, sel_ranges: dict
+    ) -> None:
         assert self._content is not None
         kind = self._content.paragraphs[row].kind
         for b in rl.blocks:
@@ -975,13 +1005,20 @@ class ReaderView(QAbstractScrollArea):
             for s, e, color in hl_ranges.get((row, b.side), ()):
                 self._add_range(selections, b, s, e, background=color)
             for s, e in sel_ranges.get((row, b.side), ()):
-                self._add_range(selections, b, s, e, background=self._colors.selection,
-                                foreground=self._colors.selection_text)
+                self._add_range(
+                    selections,
+                    b,
+                    s,
+                    e,
+                    background=self._colors.selection,
+                    foreground=self._colors.selection_text,
+                )
             b.layout.draw(painter, QPointF(b.x, top + b.y), selections)
 
     @staticmethod
-    def _add_range(out: list, b: Block, s: int, e: int, background: QColor,
-                   foreground: QColor | None = None) -> None:
+    def _add_range(
+        out: list, b: Block, s: int, e: int, background: QColor, foreground: QColor | None = None
+    ) -> None:
         s, e = max(s, b.start), min(e, b.end)
         if e <= s:
             return
@@ -1034,8 +1071,9 @@ class ReaderView(QAbstractScrollArea):
                 return None
             block = inside[0]
         else:
-            block = min(blocks, key=lambda b: 0 if b.contains_y(ry)
-                        else min(abs(ry - b.y), abs(ry - b.y - b.height)))
+            block = min(
+                blocks, key=lambda b: 0 if b.contains_y(ry) else min(abs(ry - b.y), abs(ry - b.y - b.height))
+            )
         return self._hit_in_block(row, block, p.x() - block.x, ry - block.y)
 
     def _hit_in_block(self, row: int, b: Block, x: float, y: float) -> Hit:
@@ -1095,8 +1133,7 @@ class ReaderView(QAbstractScrollArea):
         pos = event.position()
         if self._press is not None and event.buttons() & Qt.MouseButton.LeftButton:
             start, hit = self._press
-            if not self._dragging and (pos - start).manhattanLength() >= \
-                    QApplication.startDragDistance():
+            if not self._dragging and (pos - start).manhattanLength() >= QApplication.startDragDistance():
                 self._dragging = hit is not None
             if self._dragging and hit is not None:
                 self._autoscroll(pos)
@@ -1223,7 +1260,8 @@ class _InlineEditor(QPlainTextEdit):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
-                event.modifiers() & Qt.KeyboardModifier.ShiftModifier):
+            event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+        ):
             self.view._close_editor(commit=True)
             return
         if event.key() == Qt.Key.Key_Escape:
@@ -1233,7 +1271,8 @@ class _InlineEditor(QPlainTextEdit):
 
     def focusOutEvent(self, event) -> None:  # noqa: N802
         super().focusOutEvent(event)
-        if not self.closing and event.reason() not in (Qt.FocusReason.PopupFocusReason,
-                                                       Qt.FocusReason.ActiveWindowFocusReason):
-            QTimer.singleShot(0, lambda: self.view._editor is self
-                              and self.view._close_editor(commit=True))
+        if not self.closing and event.reason() not in (
+            Qt.FocusReason.PopupFocusReason,
+            Qt.FocusReason.ActiveWindowFocusReason,
+        ):
+            QTimer.singleShot(0, lambda: self.view._editor is self and self.view._close_editor(commit=True))

@@ -47,8 +47,9 @@ class Task(QObject):
 
     _event = Signal(str, object)
 
-    def __init__(self, fn: Callable[[TaskContext], Any], label: str = "",
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self, fn: Callable[[TaskContext], Any], label: str = "", parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.label = label
         self.result: Any = None
@@ -149,9 +150,14 @@ class TaskRunner(QObject):
         on_finished: Callable[[], None] | None = None,
     ) -> Task:
         task = Task(fn, label, self)
-        for signal, slot in ((task.succeeded, on_done), (task.failed, on_error),
-                             (task.progress, on_progress), (task.partial, on_partial),
-                             (task.cancelled, on_cancelled), (task.finished, on_finished)):
+        for signal, slot in (
+            (task.succeeded, on_done),
+            (task.failed, on_error),
+            (task.progress, on_progress),
+            (task.partial, on_partial),
+            (task.cancelled, on_cancelled),
+            (task.finished, on_finished),
+        ):
             if slot is not None:
                 signal.connect(slot)
         task.finished.connect(lambda t=task: self._forget(t))

@@ -134,7 +134,6 @@ def apply_app_palette(app: QApplication, dark: bool) -> None:
     p.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
     p.setColor(QPalette.ColorRole.PlaceholderText, QColor("#8d8a84"))
     p.setColor(QPalette.ColorRole.Link, QColor("#8ab4f8"))
-    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText,
-                 QPalette.ColorRole.ButtonText):
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
         p.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6d6b66"))
     app.setPalette(p)
