@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import resource
 import subprocess
 import sys
@@ -43,13 +42,10 @@ def sandbox(tmp: Path) -> None:
 
 
 def splitter():
-    """The app's sentence splitter, or a plain regex if reader.segment is not there yet."""
-    try:
-        from reader.segment import split_sentences
+    """The app's own sentence splitter (argostranslate's needs a download)."""
+    from reader.segment import split_sentences
 
-        return split_sentences
-    except ImportError:
-        return lambda text: [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
+    return split_sentences
 
 
 def paragraphs(n_sentences: int) -> list[str]:

@@ -7,6 +7,7 @@ connection (``store.open_db()``): SQLite connections belong to one thread.
 
 from __future__ import annotations
 
+import gc
 import threading
 from pathlib import Path
 from typing import Any
@@ -38,12 +39,16 @@ from ui.banner import BannerArea
 from ui.library import LibraryView
 from ui.reader_view import EN, INTERLEAVED, NL, SIDE_BY_SIDE, DocumentContent, ReaderView
 from ui.tasks import Task, TaskContext, TaskRunner
+from ui.words import WordTools
 
 FROM, TO = "nl", "en"
 MODEL_BANNER = "model"
 ERROR_BANNER = "error"
 TEST_BADGE_TEXT = "TEST MODEL: output is not a translation"
 TEXT_FILTER = "Text files (*.txt *.text *.md);;All files (*)"
+WORD_HIGHLIGHT_SETTING = "ui.word_highlight"
+WORD_HIGHLIGHT_SHORTCUT = "Ctrl+Shift+H"
+LOOK_UP_SHORTCUT = "D"
 
 
 # --------------------------------------------------------------------------- engine access
@@ -106,6 +111,21 @@ def is_test_package(package: Any) -> bool:
     except ImportError:  # pragma: no cover - models.packages always has it per the contract
         return "test" in str(getattr(package, "package_path", ""))
     return bool(check(package))
+
+
+_FROZEN = False
+
+
+def _freeze_startup_objects() -> None:
+    """Move what start-up made (modules, Qt wrappers: they live as long as the app) out of the
+    cyclic garbage collector's sight, once. A full collection otherwise scans them all and pauses
+    the GUI thread for ~25 ms, in the middle of a mouse move (bench/gui_hover.py). Objects are
+    still freed by reference counting; only cycles among them are never collected."""
+    global _FROZEN
+    if not _FROZEN:
+        _FROZEN = True
+        gc.collect()
+        gc.freeze()
 
 
 # --------------------------------------------------------------------------- small widgets
@@ -248,6 +268,7 @@ class MainWindow(QMainWindow):
         self.view.scrolled.connect(self._save_scroll_timer.start)
         self._restore_preferences()
         self.refresh_library()
+        _freeze_startup_objects()
 
     # ----------------------------------------------------------------- construction
 
@@ -260,6 +281,15 @@ class MainWindow(QMainWindow):
         self.view = ReaderView()
         self.view.context_menu_requested.connect(self._sentence_menu)
         self.view.translation_edited.connect(self.save_user_translation)
+        self.words = WordTools(
+            self.view,
+            self.engines,
+            self._db_path,
+            status=lambda text, ms: self.statusBar().showMessage(text, ms),
+            engine_free=self._engine_free,
+            is_test_model=lambda: self.test_badge.isVisibleTo(self),
+            parent=self,
+        )
         self.header = ColumnHeader(self.view)
         self.banners = BannerArea()
         self.placeholder = QLabel(
@@ -363,6 +393,26 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         self.library_action = self._action(m, "Show &Library", self._toggle_library, "Ctrl+B", checkable=True)
         self.library_action.setChecked(True)
+        m.addSeparator()
+        self.word_highlight_action = self._action(
+            m,
+            "Highlight Aligned &Words",
+            lambda: self.set_word_highlighting(self.word_highlight_action.isChecked()),
+            WORD_HIGHLIGHT_SHORTCUT,
+            checkable=True,
+        )
+        self.word_highlight_action.setChecked(True)
+        self.word_highlight_action.setStatusTip(
+            "Hovering a word highlights its translation; clicking a Dutch word pins it and opens "
+            "the dictionary"
+        )
+        self.look_up_action = self._action(m, "&Look Up Word", self.words.look_up_current, LOOK_UP_SHORTCUT)
+        self.look_up_action.setStatusTip(
+            "Dictionary entry of the Dutch word under the mouse (or the pinned one)"
+        )
+        # Only while reading: typing "d" in the library or the inline editor stays typing.
+        self.look_up_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.view.addAction(self.look_up_action)
 
         m = self.menuBar().addMenu("&Model")
         self._action(m, "&Download Dutch → English Model", self.download_model)
@@ -408,6 +458,7 @@ class MainWindow(QMainWindow):
             self._theme = "system"
         self.set_theme(self._theme, save=False)
         self.set_layout_mode(self.setting("ui.layout", SIDE_BY_SIDE), save=False)
+        self.set_word_highlighting(bool(self.setting(WORD_HIGHLIGHT_SETTING, True)), save=False)
         self.view.set_zoom(int(self.setting("ui.zoom", 0) or 0))
         self._restore_geometry(self.setting("ui.window"))
         splitter = self.setting("ui.splitter")
@@ -450,6 +501,7 @@ class MainWindow(QMainWindow):
             theme.apply_app_palette(app, dark)
         colors = theme.colors_for(name)
         self.view.set_colors(colors)
+        self.words.set_colors(colors)
         self.header.apply_colors(colors)
         self.banners.dark = dark
         if name in getattr(self, "theme_actions", {}):
@@ -466,6 +518,7 @@ class MainWindow(QMainWindow):
         self.view.set_layout_mode(mode)
         (self.side_by_side_action if mode == SIDE_BY_SIDE else self.interleaved_action).setChecked(True)
         self.header.relayout()
+        self.words.follow()
         if save:
             self.set_setting("ui.layout", mode)
 
@@ -475,7 +528,21 @@ class MainWindow(QMainWindow):
     def set_zoom(self, zoom: int) -> None:
         self.view.set_zoom(zoom)
         self.header.relayout()
+        self.words.follow()
         self.set_setting("ui.zoom", self.view.zoom())
+
+    def set_word_highlighting(self, on: bool, save: bool = True) -> None:
+        """Word hover highlighting and click-to-look-up on or off (sentence hover stays)."""
+        self.words.set_enabled(on)
+        self.word_highlight_action.setChecked(on)
+        if save:
+            self.set_setting(WORD_HIGHLIGHT_SETTING, on)
+            self.statusBar().showMessage(
+                "Word highlighting is on: hover a word, click a Dutch word to look it up."
+                if on
+                else f"Word highlighting is off ({WORD_HIGHLIGHT_SHORTCUT} turns it back on).",
+                5000,
+            )
 
     def _toggle_library(self) -> None:
         self.library.setVisible(not self.library.isVisible())
@@ -575,6 +642,7 @@ class MainWindow(QMainWindow):
         self.doc_id = doc_id
         self.view.set_missing_mode("pending" if package is not None else "none")
         self.view.set_document(content, shown, edited)
+        self.words.document_opened(doc_id)
         self.stack.setCurrentIndex(1)
         self.header.relayout()
         self.setWindowTitle(f"{dv.title} — Bilingual Reader")
@@ -586,8 +654,10 @@ class MainWindow(QMainWindow):
         self._show_model_state(package, model_error)
         self.banners.remove(ERROR_BANNER)
         missing = [s.id for s in sentences if not s.final]
-        if package is not None and missing:
+        translating = package is not None and bool(missing)
+        if translating:
             self._start_translation(doc_id, len(sentences))
+        self.words.align_document(use_engine=not translating)
         self.view.setFocus()
         self.document_opened.emit(doc_id)
         return True
@@ -599,6 +669,7 @@ class MainWindow(QMainWindow):
         self.doc_id = None
         self._machine = {}
         self.view.set_document(None)
+        self.words.document_opened(None)
         self.stack.setCurrentIndex(0)
         self.setWindowTitle("Bilingual Reader")
         self.set_setting("ui.last_document", None)
@@ -685,6 +756,7 @@ class MainWindow(QMainWindow):
             return
         self._machine.update(results)
         self.view.set_translations({sid: t for sid, t in results.items() if not self.view.is_edited(sid)})
+        self.words.align_document(use_engine=False)  # the engine is busy translating
 
     def _translation_done(self, doc_id: int, stats: Any) -> None:
         self._end_translation(doc_id)
@@ -718,6 +790,8 @@ class MainWindow(QMainWindow):
         if doc_id == self.doc_id or self.translation_task is None:
             self._hide_progress()
         self.refresh_library()
+        if doc_id == self.doc_id:
+            self.words.align_document(use_engine=True)  # edits made meanwhile: forced decoding now
 
     def _stop_translation(self) -> None:
         task, self.translation_task = self.translation_task, None
@@ -782,8 +856,24 @@ class MainWindow(QMainWindow):
         a.setEnabled(can_translate)
         if self.view.is_edited(sid):
             menu.addAction("Use Machine Translation", lambda: self.revert_user_translation(sid))
+        word = self._dutch_word_at(global_pos)
+        if word is not None:
+            menu.addSeparator()
+            a = menu.addAction(f"Look Up “{word.text}”", lambda: self.words.look_up(word))
+            a.setShortcut(QKeySequence(LOOK_UP_SHORTCUT))
         menu.popup(global_pos)
         self._menu = menu
+
+    def _dutch_word_at(self, global_pos: QPoint) -> Any:
+        """The Dutch word under a point of the screen (for the context menu), if any."""
+        hit = self.view.hit_test(self.view.viewport().mapFromGlobal(global_pos))
+        if hit is None or not hit.on_text or hit.side != NL:
+            return None
+        return self.words.highlighter.ref_at(hit, tokenize_missing=True)
+
+    def _engine_free(self) -> bool:
+        """No translation is using the engine (alignment may then force-decode edits)."""
+        return not (self.translation_task is not None and self.translation_task.is_running())
 
     def _has_package(self) -> bool:
         try:
@@ -807,6 +897,7 @@ class MainWindow(QMainWindow):
             self.check_document_still_exists()
             return
         self.view.set_translation(sid, text, edited=True)
+        self.words.align_sentence(sid)
         self.statusBar().showMessage("Your translation is saved.", 4000)
 
     def revert_user_translation(self, sid: int) -> None:
@@ -816,6 +907,7 @@ class MainWindow(QMainWindow):
             self.show_error(err)
             return
         self.view.set_translation(sid, self._machine.get(sid, ""), edited=False)
+        self.words.align_sentence(sid)
 
     def _ask_replace_edit(self) -> bool:
         answer = QMessageBox.question(
@@ -858,6 +950,7 @@ class MainWindow(QMainWindow):
             self._machine[sid] = target
             if replace_edit or not self.view.is_edited(sid):
                 self.view.set_translation(sid, target, edited=False)
+                self.words.align_sentence(sid)
             self.statusBar().showMessage("Sentence retranslated.", 4000)
             self.retranslated.emit(sid)
 
@@ -1080,6 +1173,7 @@ class MainWindow(QMainWindow):
             self._closed = True
             self._save_scroll_timer.stop()
             self.save_state()
+            self.words.shutdown()
             self.runner.shutdown()
             self.db.close()
             self.db = None

@@ -28,6 +28,7 @@ from PySide6.QtGui import (
     QKeyEvent,
     QKeySequence,
     QPainter,
+    QPen,
     QTextCharFormat,
     QTextLayout,
     QTextLine,
@@ -121,12 +122,16 @@ class SideText:
         return sid, pos - start
 
 
+FILL, UNDERLINE = "fill", "underline"
+
+
 @dataclass
 class Highlight:
     sentence_id: int
     side: str
     ranges: list[tuple[int, int]] | None  # offsets in the sentence; None: the whole sentence
     color: QColor
+    style: str = FILL  # FILL shades the background; UNDERLINE draws a dashed line under the text
 
 
 @dataclass
@@ -170,6 +175,8 @@ class ReaderView(QAbstractScrollArea):
     sentence_hovered = Signal(object)  # sentence id or None
     current_changed = Signal(object)  # sentence id or None
     context_menu_requested = Signal(object, QPoint)  # sentence id or None, global position
+    pointer_moved = Signal(object)  # the Hit under the mouse when over text, else None
+    clicked = Signal(object)  # a left click (not a drag) was released: the Hit over text, or None
     translation_edited = Signal(int, str)
     painted = Signal(float)  # seconds spent in the paint event
     scrolled = Signal()
@@ -195,7 +202,7 @@ class ReaderView(QAbstractScrollArea):
         self._zoom = 0
         self._colors = theme.LIGHT
         self._highlights: dict[str, list[Highlight]] = {}
-        self._layer_order = ["word", "hover", "current"]
+        self._layer_order = ["hover", "current", "word"]  # later layers paint on top
         self._current: int | None = None
         self._hovered: int | None = None
         self._selection: tuple[str, tuple[int, int], tuple[int, int]] | None = None
@@ -348,6 +355,7 @@ class ReaderView(QAbstractScrollArea):
         color: QColor | None = None,
         alpha: int | None = None,
         layer: str = "word",
+        style: str = FILL,
     ) -> None:
         """Shade character ranges of a sentence (offsets in the sentence; None: all of it)."""
         c = QColor(color if color is not None else self._colors.hover)
@@ -356,13 +364,50 @@ class ReaderView(QAbstractScrollArea):
         if layer not in self._layer_order:
             self._layer_order.insert(0, layer)
         self._highlights.setdefault(layer, []).append(
-            Highlight(sentence_id, side, list(ranges) if ranges is not None else None, c)
+            Highlight(sentence_id, side, list(ranges) if ranges is not None else None, c, style)
         )
         self.viewport().update()
+
+    def set_highlights(self, layer: str, highlights: Sequence[Highlight]) -> None:
+        """Replace a whole layer at once, repainting only the rows it touched or touches now.
+
+        The word-hover path: one call per change of hovered word keeps a frame cheap.
+        """
+        if layer not in self._layer_order:
+            self._layer_order.insert(0, layer)
+        old = self._highlights.get(layer, [])
+        if not old and not highlights:
+            return
+        rows = {row for h in old for row, _, _ in self._resolve(h)}
+        if highlights:
+            self._highlights[layer] = list(highlights)
+            rows.update(row for h in highlights for row, _, _ in self._resolve(h))
+        else:
+            self._highlights.pop(layer, None)
+        self._update_rows(rows)
+
+    def _update_rows(self, rows: Iterable[int]) -> None:
+        """Schedule a repaint of the visible part of some rows only."""
+        y0, width, height = self._scroll_y(), self.viewport().width(), self.viewport().height()
+        region = QRect()
+        for row in rows:
+            if not 0 <= row < len(self._heights):
+                continue
+            top = self._top(row) - y0
+            bottom = top + self._heights[row]
+            if bottom < 0 or top > height:
+                continue
+            region = region.united(QRect(0, int(top) - 1, width, int(bottom - top) + 3))
+        if not region.isEmpty():
+            self.viewport().update(region)
 
     def clear_highlights(self, layer: str = "word") -> None:
         if self._highlights.pop(layer, None):
             self.viewport().update()
+
+    def highlights(self, layer: str) -> list[Highlight]:
+        """The highlights of a layer, in paint order."""
+        return list(self._highlights.get(layer, []))
 
     def highlighted_ranges(self, layer: str) -> list[tuple[str, int, int, int]]:
         """(side, row, start, end) in side-text coordinates, as painted."""
@@ -436,11 +481,25 @@ class ReaderView(QAbstractScrollArea):
         rects = self._sentence_line_rects(sentence_id, side)
         return rects[0] if rects else QRectF()
 
+    def range_rects(self, sentence_id: int, side: str, start: int, end: int) -> list[QRectF]:
+        """Viewport rectangles, one per line, around characters ``start:end`` of a sentence."""
+        span = self._span_index[side].get(sentence_id)
+        if span is None:
+            return []
+        row, s, e = span
+        return self._line_rects(row, side, s + max(0, start), min(e, s + end))
+
     def _sentence_line_rects(self, sentence_id: int, side: str) -> list[QRectF]:
         span = self._span_index[side].get(sentence_id)
         if span is None:
             return []
         row, start, end = span
+        return self._line_rects(row, side, start, end)
+
+    def _line_rects(self, row: int, side: str, start: int, end: int) -> list[QRectF]:
+        """Viewport rectangles of side-text characters ``start:end`` of a row, one per line."""
+        if end <= start:
+            return []
         rl = self._row_layout(row)
         top = self._top(row) - self._scroll_y()
         rects = []
@@ -973,16 +1032,28 @@ class ReaderView(QAbstractScrollArea):
             painter.setPen(self._colors.divider)
             painter.drawLine(QPointF(x, 0), QPointF(x, h))
         sel_ranges = self._selection_ranges()
-        hl_ranges = self._highlight_ranges()
-        row = self._row_at(y0)
+        hl_ranges, underlines = self._highlight_ranges()
+        row = self._row_at(y0 + max(0, clip.top()))
+        bottom = min(h, clip.bottom() + 1)
         while row < len(self._heights):
             top = self._top(row) - y0
-            if top > h:
+            if top > bottom:
                 break
             rl = self._row_layout(row)
-            if top + rl.height >= 0:
+            if top + rl.height >= clip.top():
                 self._paint_row(painter, row, rl, top, hl_ranges, sel_ranges)
+                for side, s, e, color in underlines.get(row, ()):
+                    self._paint_underline(painter, row, side, s, e, color)
             row += 1
+
+    def _paint_underline(self, painter: QPainter, row: int, side: str, s: int, e: int, color: QColor) -> None:
+        """A dashed line under side-text characters ``s:e`` (a word with no counterpart)."""
+        pen = QPen(color, max(1.0, self._em / 10))
+        pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        for rect in self._line_rects(row, side, s, e):
+            y = rect.bottom() - max(1.0, rect.height() * 0.12)
+            painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
 
     def _paint_row(
         self, painter: QPainter, row: int, rl: RowLayout, top: float, hl_ranges: dict, sel_ranges: dict
@@ -1031,13 +1102,19 @@ class ReaderView(QAbstractScrollArea):
         fr.format = fmt
         out.append(fr)
 
-    def _highlight_ranges(self) -> dict[tuple[int, str], list[tuple[int, int, QColor]]]:
+    def _highlight_ranges(self) -> tuple[dict, dict]:
+        """Background ranges {(row, side): [(start, end, color)]} in layer order, and
+        underlines {row: [(side, start, end, color)]}."""
         out: dict[tuple[int, str], list[tuple[int, int, QColor]]] = {}
+        underlines: dict[int, list[tuple[str, int, int, QColor]]] = {}
         for layer in self._layer_order:
             for h in self._highlights.get(layer, ()):
                 for row, s, e in self._resolve(h):
-                    out.setdefault((row, h.side), []).append((s, e, h.color))
-        return out
+                    if h.style == UNDERLINE:
+                        underlines.setdefault(row, []).append((h.side, s, e, h.color))
+                    else:
+                        out.setdefault((row, h.side), []).append((s, e, h.color))
+        return out, underlines
 
     def _selection_ranges(self) -> dict[tuple[int, str], list[tuple[int, int]]]:
         if self._selection is None:
@@ -1127,6 +1204,7 @@ class ReaderView(QAbstractScrollArea):
     def viewportEvent(self, event) -> bool:  # noqa: N802
         if event.type() == event.Type.Leave:
             self._set_hovered(None)
+            self.pointer_moved.emit(None)
         return super().viewportEvent(event)
 
     def mouseMoveEvent(self, event) -> None:  # noqa: N802
@@ -1142,8 +1220,12 @@ class ReaderView(QAbstractScrollArea):
                     self._selection = (hit.side, (hit.row, hit.pos), (cur.row, cur.pos))
                     self.viewport().update()
             return
-        found = self.sentence_at(pos)
-        self._set_hovered(found[0] if found else None)
+        over = self.hit_test(pos)
+        if over is not None and not over.on_text:
+            over = None
+        loc = self.locate(over.row, over.side, over.pos) if over is not None else None
+        self._set_hovered(loc[0] if loc else None)
+        self.pointer_moved.emit(over if loc else None)
 
     def _autoscroll(self, pos: QPointF) -> None:
         h = self.viewport().height()
@@ -1186,8 +1268,10 @@ class ReaderView(QAbstractScrollArea):
             if text and clipboard.supportsSelection():
                 clipboard.setText(text, clipboard.Mode.Selection)
             return
-        found = self.sentence_at(event.position())
-        self.set_current_sentence(found[0] if found else None, ensure_visible=False)
+        over = self.hit_test(event.position())
+        loc = self.locate(over.row, over.side, over.pos) if over is not None and over.on_text else None
+        self.set_current_sentence(loc[0] if loc else None, ensure_visible=False)
+        self.clicked.emit(over if loc else None)
 
     def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
         """Double-click selects the sentence's text on that side, ready to copy."""
