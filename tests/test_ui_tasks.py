@@ -100,3 +100,17 @@ def test_qt_calls_do_not_eat_references_to_none(qtbot):
         w.update()
         w.setObjectName("x")
     assert sys.getrefcount(None) >= before - 100
+
+
+def test_a_detached_task_is_forgotten_when_it_ends(qtbot):
+    """A task whose window stopped listening must not pile up in the runner."""
+    runner = TaskRunner()
+    release = threading.Event()
+    done = []
+    task = runner.run(lambda ctx: release.wait(5), label="detached", on_done=done.append)
+    task.detach()
+    release.set()
+    with qtbot.waitSignal(task.ended, timeout=5000):
+        pass
+    assert done == []  # no callback after detach
+    assert task not in runner._tasks

@@ -72,6 +72,7 @@ def run(argv: Sequence[str]) -> int:
 
     from reader.errors import ReaderError
 
+    _quiet_offscreen_warnings()
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "bireader"])
     app.setApplicationName("Bilingual Reader")
     from ui.main_window import MainWindow
@@ -94,6 +95,18 @@ def run(argv: Sequence[str]) -> int:
         window.show()
         window.restore_last_document()
     return app.exec()
+
+
+def _quiet_offscreen_warnings() -> None:
+    """The offscreen platform warns on every window that it cannot propagate size hints: noise
+    in `--screenshot` runs, not a problem. Every other Qt message still reaches stderr."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    def handler(_mode, _context, message: str) -> None:
+        if "propagateSizeHints" not in message:
+            print(message, file=sys.stderr)
+
+    qInstallMessageHandler(handler)
 
 
 def _screenshot(window, path: str, out: str) -> int:

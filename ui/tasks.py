@@ -44,6 +44,7 @@ class Task(QObject):
     failed = Signal(object)
     cancelled = Signal()
     finished = Signal()
+    ended = Signal()  # always, detached or not: lets the runner forget the task
 
     _event = Signal(str, object)
 
@@ -109,6 +110,8 @@ class Task(QObject):
             elif kind == "failed":
                 self.error = payload
         if self._detached:
+            if kind in ("succeeded", "failed", "cancelled"):
+                self.ended.emit()
             return
         if kind == "progress":
             self.progress.emit(*payload)
@@ -122,6 +125,7 @@ class Task(QObject):
             if kind == "cancelled":
                 self.cancelled.emit()
             self.finished.emit()
+            self.ended.emit()
 
 
 def _is_user_error(exc: BaseException) -> bool:
@@ -160,7 +164,7 @@ class TaskRunner(QObject):
         ):
             if slot is not None:
                 signal.connect(slot)
-        task.finished.connect(lambda t=task: self._forget(t))
+        task.ended.connect(lambda t=task: self._forget(t))
         self._tasks.append(task)
         task.start()
         return task
