@@ -13,6 +13,7 @@ import hashlib
 import json
 import math
 import os
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -119,8 +120,23 @@ class Engine:
             raise ModelError(f"The package in {package.package_path} has no tokenizer: {_REINSTALL}")
         self.target_prefix: str = getattr(package, "target_prefix", "") or ""
         self.input_limit = input_limit(self.model_dir, settings.max_input_length)
-        self._translator = _load_translator(self.model_dir, settings)
+        self._loaded = None
+        self._load_lock = threading.Lock()
         self.model_key = model_key_for(package, settings)
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the model is in memory: a document served from the cache never loads it."""
+        return self._loaded is not None
+
+    @property
+    def _translator(self):
+        """The CTranslate2 translator, loaded on first use and then kept warm."""
+        if self._loaded is None:
+            with self._load_lock:
+                if self._loaded is None:
+                    self._loaded = _load_translator(self.model_dir, self.settings)
+        return self._loaded
 
     @classmethod
     def for_pair(

@@ -229,8 +229,9 @@ def test_broken_model_gives_a_clear_error(tiny_package, tmp_path):
 
     copy = Path(shutil.copytree(tiny_package.package_path, tmp_path / "broken"))
     (copy / "model" / "model.bin").write_bytes(b"\0" * 100)
+    engine = Engine(Package(copy))  # the model loads on first use, not on construction
     with pytest.raises(ModelError) as err:
-        Engine(Package(copy))
+        engine.translate(["De oorlog."])
     assert str(err.value).startswith(f"Could not load the translation model in {copy / 'model'} (")
     assert "bireader models install FILE.argosmodel" in str(err.value)
 

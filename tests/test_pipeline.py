@@ -222,3 +222,21 @@ def test_document_view_pairs_each_sentence_with_model_and_user_versions(db, engi
     untranslated = document_view(db, doc_id, "some-other-model")
     assert [s.origin for s in untranslated.sentences()] == [None, "user", None, None, None]
     assert untranslated.sentences()[0].final == ""
+
+
+def test_a_cached_document_never_loads_the_model(db, tiny_package):
+    """Reopening a translated document answers from the cache without touching the model."""
+    from models.engine import Engine
+    from reader.pipeline import import_file, translate_document
+
+    from .conftest import SEED
+
+    doc_id, _ = import_file(db, SEED)
+    first = Engine(tiny_package)
+    translate_document(db, doc_id, first)
+    assert first.loaded
+
+    second = Engine(tiny_package)
+    stats = translate_document(db, doc_id, second)
+    assert stats.translated == 0 and stats.cached == stats.total
+    assert not second.loaded
