@@ -14,7 +14,6 @@ Prints medians in ms and ratios to the baseline; last line ``warm_speedup=Z`` (c
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import tempfile
@@ -22,20 +21,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED = next((ROOT / "seeds").glob("*.txt"))
+from _common import SEED, prepare_environment
+
 EDITS = {
     "Lavrov": "Lavrov and Kuleba talked to each other for the first time since the invasion.",
     "anderhalf": "The parties talked for about an hour and a half.",
     "capitulatie": "According to Kuleba, the Russian demands amount to a capitulation.",
 }
-
-
-def _sandbox(tmp: Path) -> None:
-    for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
-        os.environ[var] = str(tmp / var.lower())
-    os.environ["ARGOS_PACKAGES_DIR"] = str(tmp / "argos-packages")
-    os.environ["BIREADER_HOME"] = str(tmp / "home")
 
 
 def median_ms(fn: Callable[[], object], repeat: int, before: Callable[[], object] = lambda: None
@@ -56,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-alignments-"))
-    _sandbox(tmp)
+    prepare_environment(tmp)
     from models import packages
     from models.engine import Engine
     from models.testpackage import build_package

@@ -12,7 +12,6 @@ Last line: ``cache_speedup=Z`` (translate time / reopen time; goal >= 50).
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
@@ -20,16 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED = next((ROOT / "seeds").glob("*.txt"))
-
-
-def _sandbox(tmp: Path) -> None:
-    """Point every data folder at ``tmp`` before argostranslate is imported."""
-    for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
-        os.environ[var] = str(tmp / var.lower())
-    os.environ["ARGOS_PACKAGES_DIR"] = str(tmp / "argos-packages")
-    os.environ["BIREADER_HOME"] = str(tmp / "home")
+from _common import ROOT, SEED, prepare_environment
 
 
 def _vary(sentence: str, n: int) -> str:
@@ -74,7 +64,7 @@ def reopen(db_path: Path, doc_id: int, model_key: str) -> tuple[float, int]:
 def fresh_process_seconds(db_path: Path, doc_id: int, model_key: str) -> float:
     """Wall time of a new Python process that reopens the document (imports included)."""
     code = (
-        "import sys; sys.path.insert(0, sys.argv[1])\n"
+        "import sys; sys.path[:0] = [sys.argv[1], sys.argv[1] + '/bench']\n"
         "from bench.cache_reopen import reopen\n"
         "reopen(__import__('pathlib').Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4])\n"
     )
@@ -93,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="bireader-bench-") as tmp_name:
         tmp = Path(tmp_name)
-        _sandbox(tmp)
+        prepare_environment(tmp)
         from models import packages
         from models.engine import Engine
         from models.testpackage import build_package

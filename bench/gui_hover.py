@@ -14,25 +14,14 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-SEED = next((ROOT / "seeds").glob("*.txt"))
+from _common import SEED, prepare_environment
+
 FRAME_S = 0.016
-
-
-def prepare_environment(tmp: Path) -> None:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
-        os.environ[var] = str(tmp / var.lower())
-    os.environ["ARGOS_PACKAGES_DIR"] = str(tmp / "packages")
-    os.environ["BIREADER_HOME"] = str(tmp / "home")
 
 
 def long_text(paragraphs: int) -> str:

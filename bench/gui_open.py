@@ -13,24 +13,12 @@ row per paragraph in a two-column table (QTextBrowser), which lays everything ou
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-SEED = next((ROOT / "seeds").glob("*.txt"))
-
-
-def prepare_environment(tmp: Path) -> None:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
-        os.environ[var] = str(tmp / var.lower())
-    os.environ["ARGOS_PACKAGES_DIR"] = str(tmp / "packages")
-    os.environ["BIREADER_HOME"] = str(tmp / "home")
+from _common import SEED, prepare_environment
 
 
 def build_library(tmp: Path, paragraphs: int) -> tuple[int, int]:

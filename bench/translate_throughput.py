@@ -27,18 +27,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED = next((ROOT / "seeds").glob("*.txt"))
+from _common import ROOT, SEED, prepare_environment
+
 THREADS = {"intra_threads": 2, "inter_threads": 1}
 ROUNDS = 3  # raw and engine alternate over thirds of the sentences, so load drift hits both
-
-
-def sandbox(tmp: Path) -> None:
-    """Point every data folder at ``tmp`` before argostranslate is imported."""
-    for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
-        os.environ[var] = str(tmp / var.lower())
-    os.environ["ARGOS_PACKAGES_DIR"] = str(tmp / "argos-packages")
-    os.environ["BIREADER_HOME"] = str(tmp / "home")
 
 
 def splitter():
@@ -144,7 +136,7 @@ def main() -> int:
         return 0
 
     with tempfile.TemporaryDirectory(prefix="bireader-bench-") as tmp:
-        sandbox(Path(tmp))
+        prepare_environment(Path(tmp))
         from models import packages
 
         # build in a child so this process stays small: the RSS child below inherits its peak
