@@ -9,6 +9,8 @@ argostranslate's, so the text is the same as Argos would give for each sentence.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import hashlib
 import json
 import math
@@ -123,6 +125,15 @@ class Engine:
         self._loaded = None
         self._load_lock = threading.Lock()
         self.model_key = model_key_for(package, settings)
+
+    def variant(self, **changes) -> Engine:
+        """The same model with other decoding settings (e.g. an n-best list), sharing the loaded
+        translator instead of loading a second copy of the weights."""
+        other = copy.copy(self)
+        other.settings = dataclasses.replace(self.settings, **changes)
+        other.model_key = model_key_for(self.package, other.settings)
+        other._loaded = self._translator
+        return other
 
     @property
     def loaded(self) -> bool:

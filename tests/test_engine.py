@@ -244,3 +244,14 @@ def test_for_pair_without_a_package(empty_packages):
 def test_for_pair_loads_the_installed_package(tiny_package, sample_sentences):
     engine = Engine.for_pair("nl", "en")
     assert engine.translate(sample_sentences[:1])[0].target
+
+
+def test_variant_shares_the_model_and_returns_alternatives(tiny_package):
+    engine = Engine(tiny_package)
+    nbest = engine.variant(beam_size=5, num_hypotheses=5)
+    assert nbest._translator is engine._translator  # one copy of the weights in memory
+    assert nbest.model_key != engine.model_key
+    [plain] = engine.translate(["De partijen overlegden zo'n anderhalf uur."])
+    [result] = nbest.translate(["De partijen overlegden zo'n anderhalf uur."])
+    assert plain.alternatives == []
+    assert result.alternatives and all(text != result.target for text, _ in result.alternatives)

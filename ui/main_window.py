@@ -91,12 +91,11 @@ class EngineHolder:
             return self._engine
 
     def nbest(self, n: int = 5) -> Any:
-        """A second engine returning an n-best list, loaded on first use (worker thread only)."""
+        """The engine with n-best decoding, sharing its loaded model (worker thread only)."""
+        engine = self.get()
         with self._lock:
             if self._nbest is None:
-                from models.engine import DecodeSettings, Engine
-
-                self._nbest = Engine(self.package(), DecodeSettings(beam_size=max(4, n), num_hypotheses=n))
+                self._nbest = engine.variant(beam_size=max(4, n), num_hypotheses=n)
             return self._nbest
 
     def reset(self) -> None:
