@@ -6,6 +6,7 @@ The environment is set at import time because argostranslate.settings reads it w
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -38,10 +39,15 @@ def no_leaked_threads():
     before = set(threading.enumerate())
     yield
     leaked = [t for t in threading.enumerate() if t not in before and t.is_alive()]
-    for t in leaked:
-        t.join(timeout=5)
+    for t in leaked:  # a worker may be returning from its last callback: a short grace, no more
+        t.join(timeout=1)
     leaked = [t for t in leaked if t.is_alive()]
     assert not leaked, f"test left threads running: {leaked}"
+    if "PySide6.QtCore" in sys.modules:
+        from PySide6.QtCore import QThreadPool
+
+        pool = QThreadPool.globalInstance()
+        assert pool.waitForDone(1000), f"test left {pool.activeThreadCount()} Qt pool threads running"
 
 
 @pytest.fixture(scope="session")
