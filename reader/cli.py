@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from reader import __version__
-from reader.errors import ReaderError
+from reader.errors import ModelError, ReaderError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+ALLOW_TEST_PACKAGE = "BIREADER_ALLOW_TEST_PACKAGE"
 
 
 class Progress:
@@ -29,6 +31,8 @@ class Progress:
         self._shown = False
 
     def __call__(self, done: int, total: int) -> None:
+        if not self.stream.isatty():  # a log or a pipe gets the summary line, not carriage returns
+            return
         now = time.monotonic()
         if done < total and now - self._last < 0.1:
             return
@@ -72,7 +76,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     db = open_db()
     for name in args.files:
-        doc_id, created = import_file(db, name)
+        doc_id, created = import_file(db, name, warn=_warn)
         doc = get_document(db, doc_id)
         state = "imported" if created else "already in the library"
         print(f"{doc_id}\t{doc['title']}\t({state})")
@@ -87,8 +91,14 @@ def cmd_translate(args: argparse.Namespace) -> int:
     from reader.store import open_db
 
     package = find_package(args.source, args.target)  # fail before touching the database
+    if is_test_package(package) and not os.environ.get(ALLOW_TEST_PACKAGE):
+        raise ModelError(
+            f"The installed {args.source}→{args.target} package is a test package (random weights): its "
+            f"output is not a translation. Install the real model with `bireader models download "
+            f"{args.source} {args.target}` (set {ALLOW_TEST_PACKAGE}=1 to use it anyway, for development)."
+        )
     db = open_db()
-    doc_id, _ = import_file(db, args.file)
+    doc_id, _ = import_file(db, args.file, warn=_warn)
     if is_test_package(package):
         _warn("the installed package is a test package: its output is not a translation")
     engine = Engine(package)
@@ -97,7 +107,8 @@ def cmd_translate(args: argparse.Namespace) -> int:
         stats = translate_document(db, doc_id, engine, progress=bar)
     finally:
         bar.close()
-    print(f"{stats.total} sentences: {stats.cached} from cache, {stats.translated} translated",
+    failed = f", {stats.failed} left untranslated (the model returned nothing)" if stats.failed else ""
+    print(f"{stats.total} sentences: {stats.cached} from cache, {stats.translated} translated{failed}",
           file=sys.stderr)
     text = export_document(db, doc_id, engine.model_key, args.format)
     _write_output(text, args.output)
@@ -172,9 +183,10 @@ def cmd_define(args: argparse.Namespace) -> int:
     from reader.dictionary import Dictionary, format_entries
 
     d = Dictionary.open()
-    results = d.lookup(args.word)
+    results = d.lookup(args.word, particle=args.particle)
     if not any(r.entries for r in _as_list(results)):
-        raise ReaderError(f"“{args.word}” is not in the dictionary (nor its lemma or parts).")
+        query = f"{args.word} {args.particle}" if args.particle else args.word
+        raise ReaderError(f"“{query}” is not in the dictionary (nor its lemma or parts).")
     print(format_entries(results))
     return EXIT_OK
 
@@ -319,6 +331,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = add("define", cmd_define, "look a Dutch word up in the FreeDict dictionary")
     sp.add_argument("word")
+    sp.add_argument("particle", nargs="?", help="the particle of a separable verb: `define belde op`")
 
     sp = add("align", cmd_align, "word-align a Dutch sentence and its English translation")
     sp.add_argument("dutch")
@@ -360,7 +373,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run([])
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()  # a full disk or closed pipe surfaces here, not at interpreter exit
+        return code
     except ReaderError as err:
         print(f"bireader: {err}", file=sys.stderr)
         return EXIT_ERROR
@@ -369,6 +384,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as err:  # e.g. stdout on a full disk
+        print(f"bireader: could not write the output ({err.strerror or err}).", file=sys.stderr)
+        return EXIT_ERROR
 
 
 if __name__ == "__main__":

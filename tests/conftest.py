@@ -17,6 +17,7 @@ for _var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
     os.environ[_var] = str(_SANDBOX / _var.lower())
 os.environ["ARGOS_PACKAGES_DIR"] = str(_SANDBOX / "argos-packages")
 os.environ["BIREADER_HOME"] = str(_SANDBOX / "home")
+os.environ["BIREADER_ALLOW_TEST_PACKAGE"] = "1"  # `bireader translate` refuses test packages otherwise
 
 import pytest  # noqa: E402
 

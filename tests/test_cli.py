@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -88,21 +90,49 @@ def test_translate_formats_to_file(tiny_package, tmp_path, capsys, fmt):
     if fmt == "json":
         doc = json.loads(text)
         assert doc["date"].startswith("2022-03")
+        sentences = [s for p in doc["paragraphs"] for s in p["sentences"]]
+        assert len(sentences) == 20
+        assert all(s["translation"] and s["origin"] == "model" for s in sentences)
+    elif fmt == "md":  # each paragraph's English follows it as a non-empty blockquote
+        quotes = [line for line in text.splitlines() if line.startswith("> ") and line[2:].strip()]
+        assert len(quotes) == 8  # the eight body paragraphs (the heading is rendered as a heading)
+    else:  # each paragraph block: the Dutch, then its English on the next line
+        blocks = [b.splitlines() for b in text.split("\n\n") if b.strip()]
+        body = [b for b in blocks if b[0].startswith(("De ", "Minister", "Koeleba", "Lavrov:"))]
+        assert len(body) >= 5 and all(len(b) >= 2 and b[1].strip() for b in body)
     assert stdout == ""
 
 
-def test_two_processes_translating_the_same_document(tiny_package, bireader_home):
-    exe = Path(sys.executable).with_name("bireader")
-    procs = [subprocess.Popen([str(exe), "translate", str(SEED)], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
-    results = [p.communicate(timeout=180) for p in procs]
+def test_two_processes_translating_the_same_document(tiny_package, bireader_home, tmp_path):
+    """Both finish, one document, no duplicate rows: started together on a document long enough
+    that their translations overlap."""
+    text = SEED.read_text(encoding="utf-8")
+    article = tmp_path / "long.txt"
+    article.write_text("\n\n".join(f"{text}\n\nDeel {i}." for i in range(15)), encoding="utf-8")
+    go = tmp_path / "go"
+    starter = (
+        "import os, sys, time\n"
+        "while not os.path.exists(sys.argv[1]): time.sleep(0.005)\n"
+        "from reader.cli import main\n"
+        "sys.exit(main(['translate', sys.argv[2]]))\n"
+    )
+    procs = [subprocess.Popen([sys.executable, "-c", starter, str(go), str(article)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    time.sleep(1.0)  # both interpreters are up and waiting
+    go.touch()
+    results = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], [r[1] for r in results]
     assert results[0][0] == results[1][0]
     counts = table_counts(bireader_home / "library.sqlite")
     assert counts["documents"] == 1
     n_sentences = sum(1 for line in results[0][0].splitlines() if line.strip())
     assert counts["sentences"] == n_sentences
-    assert counts["translations"] <= n_sentences
+    distinct = len({line.split("\t")[0] for line in results[0][0].splitlines() if line.strip()})
+    assert counts["translations"] == distinct
+    # each distinct sentence was translated by one of them at least (the rest came from the cache)
+    translated = [int(r[1].rsplit(" translated", 1)[0].rsplit(", ", 1)[1]) for r in results]
+    assert sum(translated) >= distinct
 
 
 def test_import_and_library(capsys, tmp_path):
@@ -174,6 +204,47 @@ def test_cp1252_file_imports_with_warning(capsys, bireader_home, tmp_path):
     assert code == 0
     assert "oud.txt" in err and "warning" in err
     assert out.splitlines() == ["Het café in Marioepol is dicht.", "De ruïnes zijn groot."]
+
+
+def test_cp1252_warning_on_import_and_translate(capsys, tiny_package, tmp_path):
+    f = tmp_path / "oud.txt"
+    f.write_bytes("Het café in Marioepol is dicht.\n".encode("cp1252"))
+    code, out, err = run(capsys, "import", str(f))
+    assert code == 0 and "warning" in err and "oud.txt" in err
+    code, out, err = run(capsys, "translate", str(f))
+    assert code == 0 and "warning" in err and "oud.txt" in err
+    assert out.startswith("Het café in Marioepol is dicht.\t")
+
+
+def test_translate_refuses_a_test_package_unless_allowed(capsys, tiny_package, bireader_home, monkeypatch):
+    monkeypatch.delenv("BIREADER_ALLOW_TEST_PACKAGE")
+    assert_fails(capsys, ["translate", str(SEED)], "test package", "not a translation",
+                 "bireader models download nl en", home=bireader_home)
+
+
+def test_unreadable_file_permission_denied(tmp_path):
+    """A file the user may not read. Root reads everything, so as root the command runs without
+    the capabilities that let it (setpriv drops CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH)."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Dit is geheim.\n", encoding="utf-8")
+    secret.chmod(0o000)
+    command = [sys.executable, "-m", "reader.cli", "import", str(secret)]
+    if os.geteuid() == 0:
+        command = [shutil.which("setpriv") or "/usr/bin/setpriv",
+                   "--bounding-set=-dac_override,-dac_read_search", *command]
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1, proc.stderr
+    assert "secret.txt" in proc.stderr and "permission denied" in proc.stderr.lower()
+    assert "Traceback" not in proc.stderr
+
+
+def test_output_that_cannot_be_written(capsys, tmp_path):
+    code, out, err = run(capsys, "segment", str(SEED))  # warm: the real check is below
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([sys.executable, "-m", "reader.cli", "segment", str(SEED)],
+                              stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
+    assert proc.returncode == 1
+    assert "could not write the output" in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_long_sentence_without_punctuation(capsys, tiny_package, tmp_path):
