@@ -41,11 +41,21 @@ class TranslateStats:
     failed: int = 0  # the model returned nothing for these; they stay untranslated, uncached
 
 
-def import_file(db: Database, path: str | Path) -> tuple[int, bool]:
-    """Read an article and add it to the library; the same content twice is one document."""
+def import_file(
+    db: Database, path: str | Path, warn: Callable[[str], None] | None = None
+) -> tuple[int, bool]:
+    """Read an article and add it to the library; the same content twice is one document.
+
+    ``warn`` receives the importer's warnings (e.g. a file decoded as cp1252), which the user
+    must see whatever the front end.
+    """
     from reader.importer import read_article
 
-    return store.add_document(db, read_article(path))
+    article = read_article(path)
+    if warn:
+        for message in article.warnings:
+            warn(message)
+    return store.add_document(db, article)
 
 
 def translate_document(
