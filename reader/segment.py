@@ -42,9 +42,22 @@ _NEVER_FINAL = frozenset(
     o.a o.m d.w.z m.a.w m.b.t m.b.v t.a.v t.o.v i.v.m i.p.v i.s.m i.o.v i.c t.b.v t.g.v n.a.v
     o.b.v o.l.v d.m.v m.u.v v.w.b c.q t.w z.g.a z.g a.d v.d i.h.a i.h.b
     mln mld mrd
-    febr feb mrt apr aug sept okt nov dec
+    febr feb mrt apr jun jul aug sept okt nov dec
     """.split()
 )
+# Month abbreviations that are also first names (Jan., Sep.): abbreviations only in a date.
+_NAME_MONTHS = frozenset({"jan", "sep"})
+# Weekday abbreviations are also words (zo., ma. for mother): abbreviations only before a date.
+_WEEKDAYS = frozenset("ma di wo do vr za zo".split())
+_MONTH_WORDS = (
+    "jan|januari|feb|febr|februari|mrt|maart|apr|april|mei|jun|juni|jul|juli|aug|augustus"
+    "|sep|sept|september|okt|oktober|nov|november|dec|december"
+)
+# What follows a weekday in a date: a day and month (5 mei), a numeric date (5/3) or a time (10.00).
+_DATE_AFTER_WEEKDAY = re.compile(
+    rf"[0-3]?\d(?:[-/][01]?\d\b|[.:][0-5]\d\b|\s+(?:{_MONTH_WORDS})\b)", re.IGNORECASE
+)
+_DAY_NUMBER = re.compile(r"^(?:[1-9]|[12]\d|3[01])$")
 # Abbreviations that often close a sentence: a boundary when a capital follows.
 _MAY_END = frozenset(
     """
@@ -196,7 +209,7 @@ def _ellipsis_ends(before: str) -> bool:
 def _period_ends(text: str, word: str, word_start: int, nxt: int, upper: bool) -> bool:
     word = word.rstrip(_TRAILING)
     core = _abbreviation_key(word)
-    if core in _NEVER_FINAL:
+    if _is_never_final(core) or _is_date_abbreviation(text, word, core, word_start, nxt):
         return False
     if core in _MAY_END:
         return upper
@@ -215,9 +228,47 @@ def _abbreviation_key(word: str) -> str:
     return word if len(letters) > 1 and all(ch.isupper() for ch in letters) else word.lower()
 
 
+def _is_never_final(core: str) -> bool:
+    """A known abbreviation, or titles written together (``prof.dr.ir``) that are each one."""
+    if core in _NEVER_FINAL:
+        return True
+    parts = core.split(".")
+    return len(parts) > 1 and all(part in _NEVER_FINAL for part in parts)
+
+
+def _is_date_abbreviation(text: str, word: str, core: str, word_start: int, nxt: int) -> bool:
+    """``5 jan. 2021`` and ``ma. 5 mei``: month and weekday abbreviations that double as words.
+
+    A month counts after a day number, or lower-case before a number (``Jan. 3 dagen`` may be a
+    name); a weekday counts before a date or time.
+    """
+    if core in _NAME_MONTHS:
+        after_day = bool(_DAY_NUMBER.match(_previous_word(text, word_start)))
+        return after_day or (word.islower() and text[nxt].isdigit())
+    if core in _WEEKDAYS:
+        return _DATE_AFTER_WEEKDAY.match(text, nxt) is not None
+    return False
+
+
+def _previous_word(text: str, word_start: int) -> str:
+    """The token before the one at ``word_start`` (bare of brackets and quotes), or ``""``."""
+    end = word_start
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    return text[_word_start(text, end) : end].strip(_OPENERS + _TRAILING)
+
+
 def _opens_list(text: str, word_start: int) -> bool:
-    """A small number opening a paragraph, clause or sentence numbers a list (``1. Inleiding``)."""
+    """A small number opening a paragraph, clause or sentence numbers a list (``1. Inleiding``).
+
+    After an abbreviation's period (``nr. 5.``, ``(art. 12).``) the number is a reference instead.
+    """
     i = word_start
     while i > 0 and text[i - 1].isspace():
         i -= 1
-    return i == 0 or text[i - 1] in ":;.!?"
+    if i == 0:
+        return True
+    if text[i - 1] != ".":
+        return text[i - 1] in ":;!?"
+    previous = _previous_word(text, word_start)
+    return not _is_never_final(_abbreviation_key(previous.rstrip(".")))

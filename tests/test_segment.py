@@ -151,7 +151,70 @@ HARD_CASES = {
         "Het bedrijf nos.nl. kondigde het aan.",
         ["Het bedrijf nos.nl. kondigde het aan."],
     ),
+    "number after nr. ends a sentence": (
+        "Hij woont op nr. 5. Daar is het stil.",
+        ["Hij woont op nr. 5.", "Daar is het stil."],
+    ),
+    "page number after blz. ends a sentence": (
+        "Zie blz. 12. Daar staat het.",
+        ["Zie blz. 12.", "Daar staat het."],
+    ),
+    "figure number after fig. ends a sentence": (
+        "Zie fig. 3. Die toont het.",
+        ["Zie fig. 3.", "Die toont het."],
+    ),
+    "article number in brackets ends a sentence": (
+        "De wet (art. 12). Die geldt.",
+        ["De wet (art. 12).", "Die geldt."],
+    ),
+    "joined titles Prof.dr.": (
+        "Prof.dr. Jansen kwam. Mr.drs. Ali ook.",
+        ["Prof.dr. Jansen kwam.", "Mr.drs. Ali ook."],
+    ),
+    "joined titles Prof.dr.ir.": (
+        "Prof.dr.ir. Jansen kwam. Hij bleef.",
+        ["Prof.dr.ir. Jansen kwam.", "Hij bleef."],
+    ),
+    "Jan as a name ends a sentence": (
+        "Hij heet Jan. 3 dagen later kwam hij. Dat zag Jan. Daarna ging hij.",
+        ["Hij heet Jan.", "3 dagen later kwam hij.", "Dat zag Jan.", "Daarna ging hij."],
+    ),
+    "weekday-like words outside a date end a sentence": (
+        "Het is zo. 5 mensen kwamen. Dat zei ma. Daarna ging ze.",
+        ["Het is zo.", "5 mensen kwamen.", "Dat zei ma.", "Daarna ging ze."],
+    ),
+    "dotted words that are no titles end a sentence": (
+        "Kijk op www.dr.nl. Daar staat het.",
+        ["Kijk op www.dr.nl.", "Daar staat het."],
+    ),
 }
+
+MONTHS = "jan. feb. febr. mrt. apr. jun. jul. aug. sep. sept. okt. nov. dec.".split()
+WEEKDAYS = "ma. di. wo. do. vr. za. zo.".split()
+
+
+@pytest.mark.parametrize("month", MONTHS)
+def test_month_abbreviation_in_a_date_does_not_end_the_sentence(month):
+    paragraph = f"Op 5 {month} 2021 kwam hij. Hij bleef lang."
+    assert split_sentences(paragraph) == [f"Op 5 {month} 2021 kwam hij.", "Hij bleef lang."]
+
+
+@pytest.mark.parametrize("month", MONTHS)
+def test_month_abbreviation_before_a_year_does_not_end_the_sentence(month):
+    assert split_sentences(f"Sinds {month} 2021 woont hij hier.") == [
+        f"Sinds {month} 2021 woont hij hier."]
+
+
+@pytest.mark.parametrize("weekday", WEEKDAYS + [w.capitalize() for w in WEEKDAYS])
+def test_weekday_abbreviation_before_a_date_does_not_end_the_sentence(weekday):
+    paragraph = f"De markt is op {weekday} 5 mei open. Kom ook."
+    assert split_sentences(paragraph) == [f"De markt is op {weekday} 5 mei open.", "Kom ook."]
+
+
+@pytest.mark.parametrize("date", ["3 april", "12 okt.", "5/3", "12-10", "10.00 uur", "9:30 uur"])
+def test_weekday_abbreviation_before_a_date_or_time(date):
+    paragraph = f"Open op za. {date} en later. Kom ook."
+    assert split_sentences(paragraph) == [f"Open op za. {date} en later.", "Kom ook."]
 
 
 @pytest.mark.parametrize("paragraph,expected", HARD_CASES.values(), ids=HARD_CASES.keys())
@@ -260,3 +323,14 @@ def test_long_runs_of_dots_and_quotes_are_one_sentence():
     # A run of terminators is scanned once, not once per position (quadratic before the fix).
     for paragraph in ("Wacht" + "." * 30000 + "x", "Zin." + "'" * 30000 + "x"):
         assert sentence_spans(paragraph) == [(0, len(paragraph))]
+
+
+def test_long_runs_of_references_and_dates_stay_exact():
+    # Each check looks back one token at most, so long runs stay linear and exact.
+    n = 20000
+    for unit, expected in (("nr. 5. ", 1), ("5 jan. ", 1), ("Prof.dr.ir. ", 1), ("Zin. 1. ", n + 1),
+                           ("Zie nr. 5. Zin. ", 2 * n)):
+        paragraph = unit * n
+        spans = sentence_spans(paragraph)
+        _assert_spans_cover(paragraph, spans)
+        assert len(spans) == expected, unit
