@@ -2,6 +2,9 @@
 
 Each finished engine batch is committed on its own, so a crash, a kill or a cancel keeps every
 batch already done and the next run translates only the rest.
+
+Also the one-sentence operations a front end offers (retranslate, n-best alternatives) and pasted
+text, so that no front end writes the cache or builds documents itself.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import TYPE_CHECKING, Protocol
 from sqlite_utils import Database
 
 from reader import store
-from reader.errors import Cancelled
+from reader.errors import Cancelled, ModelError, StoreError
 
 if TYPE_CHECKING:
     from models.engine import TranslationResult
@@ -233,3 +236,116 @@ def document_view(db: Database, doc_id: int, model_key: str | None) -> DocumentV
         imported_at=doc["imported_at"], content_hash=doc["content_hash"], model_key=model_key,
         paragraphs=paragraphs,
     )
+
+
+# ---------------------------------------------------------------- one sentence, pasted text
+
+
+class NBestTranslator(TranslatorLike, Protocol):
+    """What ``alternatives`` needs: an engine that can make a variant with an n-best list."""
+
+    def variant(self, **changes) -> TranslatorLike: ...
+
+
+@dataclass(frozen=True, slots=True)
+class RetranslateResult:
+    """What a retranslation did, so a front end can say so (deterministic decoding often
+    returns the cached text again: "retranslated" would then be a lie)."""
+
+    sentence_id: int
+    target: str  # the model's new translation, now cached
+    previous: str | None  # the model's cached translation before, if any
+    user_text: str | None  # the user's version still shown (None: the model's is shown)
+    edit_replaced: bool  # a user's version was removed in favour of the model's
+
+    @property
+    def changed(self) -> bool:
+        """Whether the model's translation differs from the one cached before."""
+        return self.target != self.previous
+
+    @property
+    def shown(self) -> str:
+        """The translation to show now."""
+        return self.user_text if self.user_text is not None else self.target
+
+
+def retranslate_sentence(
+    db: Database, sentence_id: int, engine: TranslatorLike, *, replace_edit: bool
+) -> RetranslateResult:
+    """Translate one sentence again, bypassing the cache, and cache the result.
+
+    The user's version is kept unless ``replace_edit``. An empty model output changes nothing
+    and raises ``ModelError``; a sentence whose document was removed raises ``StoreError``.
+    """
+    text, key = _sentence_text(db, sentence_id)
+    previous = store.get_cached(db, engine.model_key, [key]).get(key)
+    [result] = engine.translate([text])
+    if not result.target.strip():
+        raise ModelError(
+            "The model gave no translation for this sentence: try again, or edit the "
+            "translation yourself"
+        )
+    edit = _user_text(db, sentence_id)
+    with store.write_transaction(db):
+        _sentence_text(db, sentence_id)  # still there: the document may be removed meanwhile
+        store.put_translations(db, engine.model_key, [result], source_hashes=[key])
+        if replace_edit and edit is not None:
+            store.set_user_translation(db, sentence_id, None)
+    replaced = replace_edit and edit is not None
+    return RetranslateResult(
+        sentence_id=sentence_id,
+        target=result.target,
+        previous=previous.target if previous is not None else None,
+        user_text=None if replaced else edit,
+        edit_replaced=replaced,
+    )
+
+
+def _sentence_text(db: Database, sentence_id: int) -> tuple[str, str]:
+    row = db.execute(
+        "SELECT text, source_hash FROM sentences WHERE id = ?", [sentence_id]
+    ).fetchone()
+    if row is None:
+        raise StoreError(
+            f"There is no sentence {sentence_id} in the library (its document may have been "
+            "removed): reopen the document and try again"
+        )
+    return row[0], row[1]
+
+
+def _user_text(db: Database, sentence_id: int) -> str | None:
+    row = db.execute(
+        "SELECT text FROM user_translations WHERE sentence_id = ?", [sentence_id]
+    ).fetchone()
+    return row[0] if row is not None else None
+
+
+def import_text(db: Database, text: str, source_name: str | None = None) -> tuple[int, bool]:
+    """Add pasted text to the library as an article (the same text twice is one document).
+
+    Empty or whitespace-only text raises ``ImportFailed`` and adds nothing.
+    """
+    from reader.importer import parse_text
+
+    return store.add_document(db, parse_text(text, source_name=source_name))
+
+
+def alternatives(engine: NBestTranslator, text: str, n: int = 5) -> list[tuple[str, float]]:
+    """Up to ``n`` distinct translations of one sentence, best first, with their model scores.
+
+    Uses a variant of ``engine`` that shares its loaded model (no second copy in memory).
+    """
+    if n < 1:
+        raise ValueError(f"n must be at least 1, not {n}")
+    if not text.strip():
+        return []
+    nbest = engine.variant(beam_size=max(4, n), num_hypotheses=n)
+    [result] = nbest.translate([text])
+    ranked = [(result.target, result.score), *result.alternatives]
+    seen: set[str] = set()
+    out: list[tuple[str, float]] = []
+    for target, score in ranked:
+        if target.strip() and target not in seen:
+            seen.add(target)
+            out.append((target, float(score or 0.0)))
+    return out[:n]

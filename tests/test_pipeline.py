@@ -12,13 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from reader.errors import Cancelled, ImportFailed
+from reader.errors import Cancelled, ImportFailed, StoreError
 from reader.importer import read_article
 from reader.pipeline import (
     TranslateStats,
+    alternatives,
     document_view,
     import_file,
+    import_text,
     load_translations,
+    retranslate_sentence,
     translate_document,
 )
 from reader.segment import sentence_spans
@@ -26,9 +29,14 @@ from reader.store import (
     add_document,
     count_translations,
     document_sentences,
+    get_cached,
     get_document,
+    list_documents,
     open_db,
+    put_translations,
+    remove_document,
     set_user_translation,
+    user_translations,
 )
 from tests.conftest import SEED
 from tests.helpers_store import N_SENTENCES, N_UNIQUE, make_article, numbered_article
@@ -240,3 +248,84 @@ def test_a_cached_document_never_loads_the_model(db, tiny_package):
     stats = translate_document(db, doc_id, second)
     assert stats.translated == 0 and stats.cached == stats.total
     assert not second.loaded
+
+
+# ---------------------------------------------------------------- one sentence, pasted text
+
+
+def test_retranslating_a_cached_sentence_says_the_model_gives_the_same_text(db, engine):
+    doc_id, _ = add_document(db, make_article())
+    translate_document(db, doc_id, engine)
+    row = document_sentences(db, doc_id)[1]
+    cached = get_cached(db, engine.model_key, [row.source_hash])[row.source_hash].target
+
+    result = retranslate_sentence(db, row.id, engine, replace_edit=False)
+    assert (result.target, result.previous, result.changed) == (cached, cached, False)
+    assert result.shown == cached and not result.edit_replaced
+
+
+def test_retranslating_replaces_a_stale_cached_translation(db, engine):
+    from models.engine import TranslationResult
+
+    doc_id, _ = add_document(db, make_article())
+    row = document_sentences(db, doc_id)[0]
+    stale = TranslationResult(row.text, "An old translation.", [], [], None, -1.0)
+    put_translations(db, engine.model_key, [stale], source_hashes=[row.source_hash])
+
+    result = retranslate_sentence(db, row.id, engine, replace_edit=False)
+    assert result.changed and result.previous == "An old translation."
+    assert result.target.strip() and result.target != "An old translation."
+    assert get_cached(db, engine.model_key, [row.source_hash])[row.source_hash].target == result.target
+
+
+def test_retranslating_keeps_or_replaces_the_users_version(db, engine):
+    doc_id, _ = add_document(db, make_article())
+    row = document_sentences(db, doc_id)[2]
+    set_user_translation(db, row.id, "My own version.")
+
+    kept = retranslate_sentence(db, row.id, engine, replace_edit=False)
+    assert kept.user_text == "My own version." and kept.shown == "My own version."
+    assert kept.previous is None and kept.changed  # nothing was cached before
+    assert user_translations(db, doc_id) == {row.id: "My own version."}
+
+    replaced = retranslate_sentence(db, row.id, engine, replace_edit=True)
+    assert replaced.edit_replaced and replaced.user_text is None
+    assert replaced.shown == replaced.target == kept.target
+    assert user_translations(db, doc_id) == {}
+
+
+def test_retranslating_a_sentence_of_a_removed_document_fails_and_caches_nothing(db, engine):
+    doc_id, _ = add_document(db, make_article())
+    row = document_sentences(db, doc_id)[0]
+    remove_document(db, doc_id)
+    with pytest.raises(StoreError, match="no sentence .* removed"):
+        retranslate_sentence(db, row.id, engine, replace_edit=True)
+    assert count_translations(db) == 0
+
+
+def test_import_text_adds_pasted_text_once_and_refuses_empty_text(db):
+    text = "Een korte tekst.\n\nHet regent in Antalya. Morgen niet."
+    doc_id, created = import_text(db, text, source_name="Pasted text")
+    again, created_again = import_text(db, text, source_name="Pasted text")
+    assert (doc_id, created, created_again) == (again, True, False)
+    assert [r.text for r in document_sentences(db, doc_id)] == [
+        "Een korte tekst.", "Het regent in Antalya.", "Morgen niet."
+    ]
+    with pytest.raises(ImportFailed, match="Pasted text is empty"):
+        import_text(db, "  \n\t \n", source_name="Pasted text")
+    assert len(list_documents(db)) == 1
+
+
+def test_alternatives_are_distinct_and_ranked_best_first(engine):
+    text = "De ministers spraken anderhalf uur met elkaar."
+    found = alternatives(engine, text, n=5)
+    assert 2 <= len(found) <= 5
+    texts = [t for t, _ in found]
+    assert len(set(texts)) == len(texts) and all(t.strip() for t in texts)
+    scores = [s for _, s in found]
+    assert scores == sorted(scores, reverse=True)
+    [(best, _)] = alternatives(engine, text, n=1)
+    assert best.strip()
+    assert alternatives(engine, "   ") == []
+    with pytest.raises(ValueError, match="at least 1"):
+        alternatives(engine, text, n=0)

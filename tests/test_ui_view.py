@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QGuiApplication
 
 from reader.importer import parse_text
@@ -252,3 +252,46 @@ def test_context_menu_request_names_the_sentence_under_the_mouse(loaded, qtbot):
         QGuiApplication.sendEvent(view.viewport(), event)
     assert sig.args[0] == sid
     assert isinstance(sig.args[1], QPoint)
+
+
+def line_rects(view, sid: int, side: str):
+    return view.range_rects(sid, side, 0, len(view.sentence_text(sid, side)))
+
+
+def text_rects(view, sid: int, side: str):
+    """A sentence's line rectangles in document coordinates (they do not move with scrolling)."""
+    return [r.translated(0, view.verticalScrollBar().value()) for r in line_rects(view, sid, side)]
+
+
+def others_rects(view, content, sid: int):
+    """Line rectangles of every other sentence shown, both sides."""
+    return [
+        r.adjusted(1, 1, -1, -1)
+        for other in content.order
+        if other != sid
+        for side in (NL, EN)
+        for r in line_rects(view, other, side)
+    ]
+
+
+@pytest.mark.parametrize("mode", [SIDE_BY_SIDE, INTERLEAVED])
+def test_the_inline_editor_covers_only_its_sentence_and_grows_downward(loaded, qtbot, mode):
+    view, content, translations = loaded
+    view.set_layout_mode(mode)
+    paragraph = max(content.paragraphs, key=lambda p: len(p.sentence_ids))
+    sid = paragraph.sentence_ids[1]  # mid-paragraph: it shares lines with others when not edited
+    before = {other: text_rects(view, other, EN) for other in content.order if other != sid}
+
+    editor = view.edit_translation(sid)
+    geometry = QRectF(editor.geometry())
+    assert all(geometry.contains(r) for r in line_rects(view, sid, EN))
+    assert not [r for r in others_rects(view, content, sid) if geometry.intersects(r)]
+
+    editor.setPlainText(" ".join([translations[sid]] * 6))  # the user writes a much longer version
+    taller = QRectF(editor.geometry())
+    assert taller.height() > geometry.height() * 2 and taller.top() == geometry.top()
+    assert not [r for r in others_rects(view, content, sid) if taller.intersects(r)]  # pushed down
+    assert editor.document().size().height() <= editor.viewport().height() + 1  # no hidden lines
+
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    assert {other: text_rects(view, other, EN) for other in before} == before  # closed up again

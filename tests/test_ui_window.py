@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
 import sys
+import threading
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage
+from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from reader import store
@@ -14,7 +19,7 @@ from reader.importer import parse_text
 from ui.main_window import MODEL_BANNER, MainWindow
 from ui.reader_view import EN, INTERLEAVED, NL, SIDE_BY_SIDE
 
-from .conftest import SEED
+from .conftest import ROOT, SEED
 
 WAIT_MS = 60_000
 
@@ -92,14 +97,25 @@ def test_opening_the_sample_translates_every_sentence_then_serves_the_cache(tiny
     assert [again.view.translation(s) for s in content.order] == [view.translation(s) for s in content.order]
 
 
-def test_a_test_package_is_never_presented_as_a_translation(tiny_package, make_window, qtbot):
-    window = make_window()
+@pytest.mark.parametrize("size", [(1000, 700), (1600, 900)])
+def test_a_test_package_is_never_presented_as_a_translation(tiny_package, make_window, qtbot, size):
+    window = make_window(size)
     open_and_translate(qtbot, window)
     assert window.test_badge.isVisible()
-    assert "not a translation" in window.test_badge.text()
-    assert window.header.badge.isVisible()
-    png = window.grab().toImage()
-    assert png.width() > 0
+    assert window.test_badge.text() == "TEST MODEL: output is not a translation"
+    header, badge = window.header, window.header.badge
+    assert badge.isVisible() and "not a translation" in badge.toolTip()
+    # Whole inside the header (elided to "TEST MODEL" when the full text does not fit) ...
+    assert badge.text() in ("TEST MODEL: output is not a translation", "TEST MODEL")
+    assert header.rect().contains(badge.geometry())
+    assert badge.width() >= badge.sizeHint().width()
+    if size[0] >= 1600:
+        assert badge.text() == "TEST MODEL: output is not a translation"
+    # ... and really painted there, in the badge's red.
+    image = header.grab().toImage()
+    center = badge.geometry().center()
+    left = QPoint(badge.geometry().left() + 3, center.y())
+    assert QColor(image.pixel(left)).name() == window.view.colors().badge_bg.name()
 
 
 def test_an_edited_translation_persists_and_survives_retranslation(tiny_package, make_window, qtbot):
@@ -141,10 +157,13 @@ def test_cancel_keeps_finished_sentences_and_stops_the_worker(tiny_package, make
         window.import_file(article)
     assert window.cancel_button.isVisible()
     assert window.progress_label.text().startswith("Translating ")
+    task = window.translation_task
     with qtbot.waitSignal(window.translation_ended, timeout=WAIT_MS) as ended:
-        window.translation_task.partial.connect(lambda _r: window.cancel_button.click())
+        task.partial.connect(lambda _r: window.cancel_button.click())
     assert ended.args == ["cancelled"]
     assert not window.runner.active()
+    qtbot.waitUntil(lambda: not task._thread.is_alive(), timeout=5000)
+    assert not [t for t in threading.enumerate() if t.name.startswith("task:translate")]
     assert not window.cancel_button.isVisible()
     order = window.view.content().order
     done = [s for s in order if window.view.translation(s)]
@@ -219,6 +238,35 @@ def test_the_screenshot_flag_writes_a_png_of_the_requested_size(tiny_package, tm
     # Mostly the paper background, with text on it: not a blank or black image.
     colors = {image.pixel(x, y) for x in range(0, 1000, 25) for y in range(0, 700, 25)}
     assert len(colors) > 5
+    # It waited for the translation: every sentence is translated when the picture is taken.
+    db = store.open_db()
+    [doc] = store.list_documents(db)
+    db.close()
+    assert doc["n_sentences"] >= 20 and doc["n_translated"] == doc["n_sentences"]
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("missing/shot.png", "folder"),
+        ("shot.gif", "“.gif” is not an image format"),
+        ("shot", "no extension"),
+        (".", "is a folder"),
+    ],
+)
+def test_a_screenshot_path_that_cannot_be_written_is_refused_before_any_work(
+    tiny_package, tmp_path, capsys, name, message
+):
+    from ui.app import run, writable_image_formats
+
+    assert "gif" not in writable_image_formats()  # Qt reads GIF but cannot write it
+    out = tmp_path / name
+    assert run(["open", str(SEED), "--screenshot", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err and str(out) in err
+    db = store.open_db()
+    assert store.list_documents(db) == []  # nothing imported, nothing translated
+    db.close()
 
 
 def test_screenshot_of_a_file_that_cannot_be_imported_fails_with_its_message(tmp_path, capsys):
@@ -240,6 +288,53 @@ def test_without_a_display_bireader_says_so_in_one_line(monkeypatch, capsys):
     assert run([]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no display" in err and "--screenshot" in err
+
+
+def free_x_display() -> int:
+    """A display number with no X server socket on this machine."""
+    return next(n for n in range(99, 200) if not Path(f"/tmp/.X11-unix/X{n}").exists())
+
+
+def test_an_unreachable_display_is_reported_in_one_line_without_a_qt_abort(tmp_path):
+    number = free_x_display()
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY")}
+    env["DISPLAY"] = f":{number}"
+    env["BIREADER_HOME"] = str(tmp_path / "home")
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys; from ui.app import run; sys.exit(run([]))"],
+        env=env, cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.count("\n") == 1
+    assert f"DISPLAY=:{number}" in done.stderr and "--screenshot" in done.stderr
+
+
+def test_display_checks_find_x_servers_and_wayland_sockets(tmp_path, monkeypatch):
+    from ui.app import display_problem
+
+    monkeypatch.setattr(sys, "platform", "linux")
+    # A remote X display: something must answer on port 6000 + N.
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        if port > 6000:
+            assert display_problem({"DISPLAY": f"127.0.0.1:{port - 6000}"}) is None
+    with socket.socket() as probe:  # a port nobody listens on any more
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    if closed > 6000:
+        problem = display_problem({"DISPLAY": f"127.0.0.1:{closed - 6000}"})
+        assert problem is not None and f"port {closed}" in problem
+    # Wayland: the compositor's socket in XDG_RUNTIME_DIR.
+    env = {"WAYLAND_DISPLAY": "wayland-7", "XDG_RUNTIME_DIR": str(tmp_path)}
+    assert "no Wayland compositor" in display_problem(env)
+    (tmp_path / "wayland-7").touch()
+    assert display_problem(env) is None
+    # A platform needing no display server, and none at all.
+    assert display_problem({"QT_QPA_PLATFORM": "offscreen"}) is None
+    assert "no display available" in display_problem({})
+    assert display_problem({"DISPLAY": f":{free_x_display()}", "QT_QPA_PLATFORM": "xcb"}) is not None
 
 
 def test_a_bad_size_is_refused(capsys):
@@ -288,6 +383,7 @@ def test_pasting_makes_a_document_and_an_empty_clipboard_does_nothing(empty_pack
 
 def test_dropping_a_file_imports_and_opens_it(empty_packages, make_window, qtbot):
     window = make_window()
+    assert window.acceptDrops()  # without it Qt never delivers a drop to the window
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(SEED))])
     enter = QDragEnterEvent(
@@ -420,3 +516,151 @@ def test_bireader_without_arguments_reopens_the_last_document(empty_packages, qt
     QTimer.singleShot(0, look_and_close)
     assert run([]) == 0
     assert seen == [(doc_id, seed_paragraphs()[0])]
+
+
+def test_retranslating_says_when_the_model_gives_the_same_translation(tiny_package, make_window, qtbot):
+    window = make_window()
+    open_and_translate(qtbot, window)
+    sid = window.view.content().order[2]
+    machine = window.view.translation(sid)
+    with qtbot.waitSignal(window.retranslated, timeout=WAIT_MS):
+        window.retranslate_sentence(sid)
+    # Deterministic decoding gives the cached text again: say so, not "retranslated".
+    assert window.statusBar().currentMessage() == "The model gives the same translation."
+    assert window.view.translation(sid) == machine and not window.view.is_edited(sid)
+
+    window.save_user_translation(sid, "My own version.")
+    with qtbot.waitSignal(window.retranslated, timeout=WAIT_MS):
+        window.retranslate_sentence(sid, replace_edit=True)
+    assert window.statusBar().currentMessage() == "Your version is replaced by the machine translation."
+    assert window.view.translation(sid) == machine and not window.view.is_edited(sid)
+
+
+def test_choosing_the_machine_translation_among_alternatives_reverts_an_edit(
+    tiny_package, make_window, qtbot
+):
+    window = make_window()
+    open_and_translate(qtbot, window)
+    view = window.view
+    sid = view.content().order[0]
+    machine = view.translation(sid)
+    window.save_user_translation(sid, "My own version.")
+    assert store.user_translations(window.db, window.doc_id) == {sid: "My own version."}
+
+    window.show_alternatives(sid)
+    qtbot.waitUntil(lambda: window.alternatives_dialog is not None, timeout=WAIT_MS)
+    dialog = window.alternatives_dialog
+    choices = [dialog.list.item(i).text() for i in range(dialog.list.count())]
+    assert machine in choices
+    dialog.list.setCurrentRow(choices.index(machine))
+    dialog.accept()
+    assert view.translation(sid) == machine and not view.is_edited(sid)
+    assert store.user_translations(window.db, window.doc_id) == {}  # reverted, not stored as an edit
+
+
+def test_a_document_deleted_during_translation_closes_cleanly(tiny_package, make_window, qtbot, tmp_path):
+    article = long_article(tmp_path / "long.txt", 40)
+    window = make_window()
+    with qtbot.waitSignal(window.translation_started, timeout=WAIT_MS):
+        window.import_file(article)
+    doc_id, sid = window.doc_id, window.view.content().order[0]
+    with qtbot.waitSignal(window.translation_task.partial, timeout=WAIT_MS):
+        pass
+    messages: list[str] = []
+    window.statusBar().messageChanged.connect(messages.append)
+    other = store.open_db()  # a second connection: e.g. `bireader library remove` in a terminal
+    store.remove_document(other, doc_id)
+    other.close()
+
+    qtbot.waitUntil(lambda: window.doc_id is None, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not window.runner.active() and not window.words.busy(), timeout=WAIT_MS)
+    assert window.stack.currentWidget() is window.placeholder
+    assert window.library.titles() == []
+    assert "removed from the library" in window.statusBar().currentMessage()
+    assert not [m for m in messages if "align" in m.lower()]
+    assert window.banners.banner("error") is None
+    # Nothing runs on the closed document any more.
+    assert window.retranslate_sentence(sid) is None
+    assert window.show_alternatives(sid) is None
+    assert not window.runner.active()
+
+
+def test_a_document_deleted_elsewhere_closes_at_the_next_library_refresh_or_action(
+    empty_packages, make_window, qtbot, tmp_path
+):
+    window = make_window()
+    with qtbot.waitSignal(window.document_opened, timeout=WAIT_MS):
+        window.import_file(SEED)
+    first = window.doc_id
+    other = store.open_db()
+    store.remove_document(other, first)
+    other.close()
+    window.refresh_library()
+    assert window.doc_id is None and window.stack.currentWidget() is window.placeholder
+
+    with qtbot.waitSignal(window.document_opened, timeout=WAIT_MS):
+        window.import_file(long_article(tmp_path / "other.txt", 1))
+    sid = window.view.content().order[0]
+    other = store.open_db()
+    store.remove_document(other, window.doc_id)
+    other.close()
+    assert window.retranslate_sentence(sid) is None  # closes instead of translating
+    assert window.doc_id is None and not window.runner.active()
+
+
+def test_the_library_shows_the_open_documents_progress_while_it_translates(
+    tiny_package, make_window, qtbot, tmp_path
+):
+    article = long_article(tmp_path / "long.txt", 40)
+    window = make_window()
+    seen: list[tuple[bool, str]] = []
+
+    def record(*_args) -> None:
+        task = window.translation_task
+        if window.doc_id is not None:
+            seen.append((task is not None and task.is_running(), window.library.done_text(window.doc_id)))
+
+    window.library.source.dataChanged.connect(record)
+    with qtbot.waitSignal(window.translation_ended, timeout=WAIT_MS) as ended:
+        window.import_file(article)
+    assert ended.args == ["done"]
+    during = [done for running, done in seen if running and done]
+    assert any(d not in ("0%", "100%") for d in during), seen
+    assert during == sorted(during, key=lambda d: int(d.rstrip("%")))  # only ever goes up
+    assert window.library.done_text(window.doc_id) == "100%"
+
+
+def test_the_library_sorts_by_each_column(empty_packages, make_window, qtbot):
+    from tests.helpers_store import make_article
+
+    def add(title: str, date: str, n: int, translated: int) -> None:
+        words = ["een", "twee", "drie", "vier", "vijf"]
+        body = " ".join(f"Dit is zin {words[i]} over {title}." for i in range(n))
+        doc_id, _ = store.add_document(db, make_article([("body", body)], title=title, date=date))
+        for row in store.document_sentences(db, doc_id)[:translated]:
+            store.set_user_translation(db, row.id, f"Sentence {row.idx}.")
+
+    db = store.open_db()
+    add("Antalya", "2022-03", 3, 2)  # 67% done
+    add("beraad", "2021-01", 5, 0)  # 0%
+    add("Crisis", "2023-07", 4, 2)  # 50%
+    assert [d["n_sentences"] for d in store.list_documents(db)] == [4, 5, 3]
+    db.close()
+    window = make_window()
+    window.refresh_library()
+    library = window.library
+    header = library.horizontalHeader()
+    expected = {
+        0: ["Antalya", "beraad", "Crisis"],  # title, ignoring case
+        1: ["beraad", "Antalya", "Crisis"],  # date
+        2: ["Antalya", "Crisis", "beraad"],  # sentences
+        3: ["beraad", "Crisis", "Antalya"],  # share done
+    }
+    for column, ascending in expected.items():
+        for _click in range(2):
+            x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+            qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+            assert header.sortIndicatorSection() == column
+            order = header.sortIndicatorOrder()
+            want = ascending if order == Qt.SortOrder.AscendingOrder else ascending[::-1]
+            assert library.titles() == want, (column, order)

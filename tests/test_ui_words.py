@@ -20,7 +20,7 @@ from reader.importer import parse_text
 from ui.main_window import MainWindow
 from ui.reader_view import EN, NL, UNDERLINE
 from ui.word_hover import LINK_ALPHA, PHRASE_ALPHA, WORD_ALPHA, SentenceWords
-from ui.words import LOADING_MESSAGE
+from ui.words import DICTIONARY_SETTING, LOADING_MESSAGE
 
 WAIT_MS = 60_000
 LAVROV_NL = "Lavrov sprak 2 uur met Koeleba."
@@ -169,15 +169,21 @@ def test_hovering_an_english_word_highlights_the_dutch_side(
 def test_a_word_without_counterpart_is_underlined_and_the_status_bar_says_so(
     empty_packages, no_dictionary, make_window, qtbot
 ):
-    doc_id = add_article(LAVROV_NL, {LAVROV_NL: LAVROV_EN})
+    nl = "Lavrov sprak er 2 uur met Koeleba."  # "er" has no English counterpart
+    doc_id = add_article(nl, {nl: LAVROV_EN})
     window = make_window()
     [sid] = open_aligned(qtbot, window, doc_id)
+    alignment = align(nl, LAVROV_EN)  # no dictionary, no model: what the window aligned
+    tokens = alignment.nl_tokens
+    unlinked = [t.text for i, t in enumerate(tokens) if t.is_word and not alignment.links_of("nl", i)]
+    assert unlinked
+    word = unlinked[-1]
 
-    hover(qtbot, window, sid, NL, "sprak")  # no dictionary, no model: nothing links "sprak"
+    hover(qtbot, window, sid, NL, word)
     qtbot.waitUntil(lambda: bool(window.view.highlights("word")), timeout=2000)
     [mark] = [h for h in window.view.highlights("word") if h.style == UNDERLINE]
     assert mark.side == NL
-    assert set(word_text(window)[NL]) == {"sprak"} and word_text(window)[EN] == []
+    assert set(word_text(window)[NL]) == {word} and word_text(window)[EN] == []
     assert "no counterpart" in window.statusBar().currentMessage()
 
 
@@ -398,3 +404,76 @@ def test_the_hover_table_maps_every_character_to_its_word_and_refuses_stale_text
     # An alignment of another English text (the user edited it since) is never used.
     assert SentenceWords.build(alignment, CALL_NL, "He phoned his mother.") is None
     assert SentenceWords.build(alignment, CALL_NL, CALL_EN + " Twice.") is None
+
+
+# --------------------------------------------------------------------------- where the dictionary is
+
+
+def test_a_chosen_dictionary_is_remembered_and_used(
+    empty_packages, no_dictionary, make_window, qtbot, tmp_path
+):
+    doc_id = add_article(WAR_NL, {WAR_NL: WAR_EN})
+    folder = tmp_path / "my-dictionary"
+    write_dictd(folder, ENTRIES)
+    window = make_window()
+    [sid] = open_aligned(qtbot, window, doc_id)
+    text = open_popup(qtbot, window, sid, "oorlog")
+    assert "dict-freedict-nld-eng" in text and "Choose Dictionary" in text
+    qtbot.keyClick(window.view, Qt.Key.Key_Escape)
+
+    # A place without a dictionary is refused with the reason; nothing is stored.
+    assert not window.choose_dictionary(tmp_path / "empty")
+    assert "No Dutch–English dictionary found" in window.banners.banner("error").text()
+    assert store.get_setting(window.db, DICTIONARY_SETTING) is None
+
+    assert window.choose_dictionary_action.text() == "Choose &Dictionary…"
+    assert window.choose_dictionary(folder / "freedict-nld-eng.index")
+    assert store.get_setting(window.db, DICTIONARY_SETTING) == str(folder / "freedict-nld-eng.index")
+    text = open_popup(qtbot, window, sid, "oorlog")
+    assert "/orlɔx/" in text and "war" in text.split("IN THE")[0]
+    window.close()
+
+    again = make_window()  # the setting outlives the session
+    [sid] = open_aligned(qtbot, again, doc_id)
+    assert "war" in open_popup(qtbot, again, sid, "oorlog").split("IN THE")[0]
+
+
+def test_a_dictionary_installed_during_the_session_is_found_at_the_next_lookup(
+    empty_packages, tmp_path, monkeypatch, make_window, qtbot
+):
+    folder = tmp_path / "dictd"
+    monkeypatch.setenv("BIREADER_DICT", str(folder))
+    doc_id = add_article(WAR_NL, {WAR_NL: WAR_EN})
+    window = make_window()
+    [sid] = open_aligned(qtbot, window, doc_id)
+    assert "dict-freedict-nld-eng" in open_popup(qtbot, window, sid, "oorlog")
+    qtbot.keyClick(window.view, Qt.Key.Key_Escape)
+
+    write_dictd(folder, ENTRIES)  # e.g. `apt install dict-freedict-nld-eng` meanwhile
+    click(qtbot, window, sid, NL, "oorlog")
+    popup = window.words.popup
+    qtbot.waitUntil(lambda: "/orlɔx/" in popup.plain_text(), timeout=WAIT_MS)
+    assert "dict-freedict-nld-eng" not in popup.plain_text()
+
+
+# --------------------------------------------------------------------------- separable verbs
+
+
+def test_the_aligners_particles_give_the_verb_its_particle_in_the_lookup(tmp_path):
+    from reader.dictionary import Dictionary
+
+    nl, en = "Ze haalden een grap met hem uit.", "They played a joke on him."
+    alignment = align(nl, en)
+    words = [t.text for t in alignment.nl_tokens]
+    verb, particle = words.index("haalden"), words.index("uit")
+    alignment.particles = {verb: particle}  # as reader.align marks a separable verb
+    table = SentenceWords.build(alignment, nl, en)
+    assert table.lookup_key(verb) == ("haalden … uit", "haalden", "uit")
+    assert table.lookup_key(particle) == ("haalden … uit", "haalden", "uit")
+    assert table.lookup_key(words.index("grap")) == ("grap", "grap", None)
+
+    write_dictd(tmp_path / "d", [("uithalen", "uithalen /œythalə(n)/\nplay (a trick)\n")])
+    dictionary = Dictionary.open(tmp_path / "d")
+    _label, word, found_particle = table.lookup_key(verb)
+    found = dictionary.lookup(word, found_particle)
+    assert any(r.lemma == "uithalen" for r in found)

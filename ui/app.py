@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 DEFAULT_SIZE = (1400, 900)
 SCREENSHOT_TIMEOUT_S = 60.0
+X11_BASE_PORT = 6000
+REMOTE_DISPLAY_TIMEOUT_S = 0.5
 
 
 class UsageError(Exception):
@@ -41,10 +45,79 @@ def parse_size(text: str | None) -> tuple[int, int] | None:
 
 
 def no_display() -> bool:
-    """On Linux without X11, Wayland or a chosen Qt platform, Qt would abort: detect it first."""
+    """On Linux without a reachable X11 or Wayland display (or a chosen Qt platform that needs
+    none), Qt would abort the process: detect it first."""
+    return display_problem() is not None
+
+
+def display_problem(env: Mapping[str, str] | None = None) -> str | None:
+    """Why Qt could not open a window here (None: it can), checked cheaply before Qt starts:
+    a socket file or two, at most a 0.5 s TCP connect for a remote X display."""
+    env = os.environ if env is None else env
     if not sys.platform.startswith("linux"):
+        return None
+    platforms = [p.split(":")[0].strip() for p in env.get("QT_QPA_PLATFORM", "").split(";") if p.strip()]
+    if any(p not in ("xcb", "wayland", "wayland-egl") for p in platforms):
+        return None  # offscreen, minimal, vnc, eglfs, linuxfb…: no display server needed
+    want_x = not platforms or "xcb" in platforms
+    want_wayland = not platforms or any(p.startswith("wayland") for p in platforms)
+    problems = []
+    if want_wayland and env.get("WAYLAND_DISPLAY"):
+        problem = _wayland_problem(env)
+        if problem is None:
+            return None
+        problems.append(problem)
+    if want_x and env.get("DISPLAY"):
+        problem = _x11_problem(env["DISPLAY"])
+        if problem is None:
+            return None
+        problems.append(problem)
+    if problems:
+        return "; ".join(problems)
+    wanted = " or ".join(v for v, on in (("DISPLAY", want_x), ("WAYLAND_DISPLAY", want_wayland)) if on)
+    return f"no display available ({wanted} unset)"
+
+
+def _x11_problem(display: str) -> str | None:
+    host, sep, rest = display.rpartition(":")
+    number = rest.split(".")[0]
+    if not sep or not number.isdigit():
+        return f"DISPLAY={display} is not a display name like :0 or host:0"
+    if "/" in host:  # a socket path (XQuartz's launchd style)
+        return None if Path(f"{host}:{rest}").exists() else f"no X server socket at {host}:{rest}"
+    if host in ("", "unix"):
+        socket_path = Path(f"/tmp/.X11-unix/X{number}")
+        if socket_path.exists() or _abstract_socket_open(f"/tmp/.X11-unix/X{number}"):
+            return None
+        return f"no X server for DISPLAY={display} (no {socket_path})"
+    port = X11_BASE_PORT + int(number)
+    try:
+        with socket.create_connection((host, port), timeout=REMOTE_DISPLAY_TIMEOUT_S):
+            return None
+    except OSError as err:
+        return f"no X server answers for DISPLAY={display} ({host} port {port}: {err.strerror or err})"
+
+
+def _abstract_socket_open(name: str) -> bool:
+    """X servers also listen on an abstract socket, which a sandbox may show without the file."""
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(REMOTE_DISPLAY_TIMEOUT_S)
+            sock.connect("\0" + name)
+        return True
+    except OSError:
         return False
-    return not any(os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+
+
+def _wayland_problem(env: Mapping[str, str]) -> str | None:
+    name = env["WAYLAND_DISPLAY"]
+    if name.startswith("/"):
+        path = Path(name)
+    elif env.get("XDG_RUNTIME_DIR"):
+        path = Path(env["XDG_RUNTIME_DIR"]) / name
+    else:
+        return f"WAYLAND_DISPLAY={name} but XDG_RUNTIME_DIR is unset"
+    return None if path.exists() else f"no Wayland compositor for WAYLAND_DISPLAY={name} (no {path})"
 
 
 def run(argv: Sequence[str]) -> int:
@@ -59,14 +132,19 @@ def run(argv: Sequence[str]) -> int:
     screenshot = getattr(args, "screenshot", None)
     if screenshot and not os.environ.get("QT_QPA_PLATFORM"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    if no_display():
+    problem = display_problem()
+    if problem is not None:
         print(
-            "bireader: no display available (DISPLAY and WAYLAND_DISPLAY are unset): run it "
-            "in a desktop session, or render offscreen with "
+            f"bireader: {problem}: run it in a desktop session, or render offscreen with "
             "`bireader open FILE --screenshot OUT.png`.",
             file=sys.stderr,
         )
         return 1
+    if screenshot:
+        problem = screenshot_path_problem(screenshot)
+        if problem is not None:
+            print(f"bireader: {problem}", file=sys.stderr)
+            return 1
 
     from PySide6.QtWidgets import QApplication
 
@@ -95,6 +173,33 @@ def run(argv: Sequence[str]) -> int:
         window.show()
         window.restore_last_document()
     return app.exec()
+
+
+def screenshot_path_problem(out: str) -> str | None:
+    """Why the screenshot could not be written to ``out`` (None: it can), before any work."""
+    path = Path(out).expanduser()
+    suffix = path.suffix.lower().lstrip(".")
+    if path.is_dir():
+        return f"cannot write the screenshot to {out}: it is a folder; give a file name like {out}/shot.png"
+    if suffix not in writable_image_formats():
+        given = f"“.{suffix}”" if suffix else "no extension"
+        return (
+            f"cannot write the screenshot to {out}: {given} is not an image format it can write; "
+            "end the name with .png, .jpg or .bmp"
+        )
+    folder = path.parent
+    if not folder.is_dir():
+        return f"cannot write the screenshot to {out}: the folder {folder} does not exist; create it first"
+    if not os.access(folder, os.W_OK):
+        return f"cannot write the screenshot to {out}: the folder {folder} is not writable"
+    return None
+
+
+def writable_image_formats() -> set[str]:
+    """The file extensions this Qt build can write (png, jpg, bmp… and its plugins' formats)."""
+    from PySide6.QtGui import QImageWriter
+
+    return {bytes(f).decode().lower() for f in QImageWriter.supportedImageFormats()}
 
 
 def _quiet_offscreen_warnings() -> None:

@@ -38,6 +38,16 @@ class LibraryModel(QAbstractTableModel):
     def documents(self) -> list[dict]:
         return list(self._docs)
 
+    def set_translated(self, doc_id: int, n_translated: int) -> bool:
+        """Update one row's "Done" share (a translation in progress); False if it is not listed."""
+        for row, doc in enumerate(self._docs):
+            if doc["id"] == doc_id:
+                if doc.get("n_translated") != n_translated:
+                    self._docs[row] = {**doc, "n_translated": n_translated}
+                    self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+                return True
+        return False
+
     def set_current(self, doc_id: int | None) -> None:
         self._current = doc_id
         if self._docs:
@@ -130,6 +140,14 @@ class LibraryView(QTableView):
 
     def set_documents(self, docs: list[dict]) -> None:
         self.source.set_documents(docs)
+
+    def set_translated(self, doc_id: int, n_translated: int) -> bool:
+        return self.source.set_translated(doc_id, n_translated)
+
+    def done_text(self, doc_id: int) -> str | None:
+        """The "Done" cell of a document as shown (e.g. "45%"), or None if it is not listed."""
+        row = self.row_of(doc_id)
+        return None if row is None else self.proxy.index(row, 3).data()
 
     def set_current(self, doc_id: int | None) -> None:
         self.source.set_current(doc_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -33,22 +34,32 @@ from PySide6.QtWidgets import (
 )
 
 from reader import store
-from reader.errors import ModelError, ReaderError, StoreError
+from reader.errors import DictionaryError, ModelError, ReaderError, StoreError
 from ui import theme
 from ui.banner import BannerArea
 from ui.library import LibraryView
 from ui.reader_view import EN, INTERLEAVED, NL, SIDE_BY_SIDE, DocumentContent, ReaderView
 from ui.tasks import Task, TaskContext, TaskRunner
-from ui.words import WordTools
+from ui.words import DICTIONARY_SETTING, WordTools
 
 FROM, TO = "nl", "en"
 MODEL_BANNER = "model"
 ERROR_BANNER = "error"
 TEST_BADGE_TEXT = "TEST MODEL: output is not a translation"
+TEST_BADGE_SHORT = "TEST MODEL"
+TEST_BADGE_TOOLTIP = (
+    "A test model is installed: its output is gibberish, not a translation. "
+    "Install the real Dutch → English model from the Model menu."
+)
+BADGE_MARGIN = 8  # pixels between the header's badge and the window's edge
 TEXT_FILTER = "Text files (*.txt *.text *.md);;All files (*)"
+DICTIONARY_FILTER = "dictd dictionaries (*.index *.dict.dz *.dict);;All files (*)"
 WORD_HIGHLIGHT_SETTING = "ui.word_highlight"
 WORD_HIGHLIGHT_SHORTCUT = "Ctrl+Shift+H"
 LOOK_UP_SHORTCUT = "D"
+ALTERNATIVES = 5  # translations in the n-best list
+REMOVED_MESSAGE = "The open document was removed from the library."
+LIBRARY_REFRESH_MS = 500  # the open document's "Done" share, at most this often while translating
 
 
 # --------------------------------------------------------------------------- engine access
@@ -60,7 +71,6 @@ class EngineHolder:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._engine: Any = None
-        self._nbest: Any = None
 
     def package(self) -> Any:
         """The installed nl→en package (raises ``ModelError`` when there is none)."""
@@ -90,18 +100,10 @@ class EngineHolder:
                 self._engine = Engine(self.package())
             return self._engine
 
-    def nbest(self, n: int = 5) -> Any:
-        """The engine with n-best decoding, sharing its loaded model (worker thread only)."""
-        engine = self.get()
-        with self._lock:
-            if self._nbest is None:
-                self._nbest = engine.variant(beam_size=max(4, n), num_hypotheses=n)
-            return self._nbest
-
     def reset(self) -> None:
         """Forget the loaded engines (a package was installed or removed)."""
         with self._lock:
-            self._engine = self._nbest = None
+            self._engine = None
 
 
 def is_test_package(package: Any) -> bool:
@@ -110,6 +112,17 @@ def is_test_package(package: Any) -> bool:
     except ImportError:  # pragma: no cover - models.packages always has it per the contract
         return "test" in str(getattr(package, "package_path", ""))
     return bool(check(package))
+
+
+def _retranslate_message(result: Any) -> str:
+    """What a retranslation did, in the status bar: "retranslated" only when something changed."""
+    if result.edit_replaced:
+        return "Your version is replaced by the machine translation."
+    if result.user_text is not None:
+        if result.changed:
+            return "Retranslated; your own version is still shown (Use Machine Translation shows it)."
+        return "The model gives the same translation; your own version is still shown."
+    return "Sentence retranslated." if result.changed else "The model gives the same translation."
 
 
 _FROZEN = False
@@ -140,6 +153,7 @@ class ColumnHeader(QWidget):
         self.en = QLabel("English · machine translation", self)
         self.badge = QLabel(TEST_BADGE_TEXT, self)
         self.badge.setObjectName("testBadge")
+        self.badge.setToolTip(TEST_BADGE_TOOLTIP)
         self.badge.hide()
         for label in (self.nl, self.en):
             label.setObjectName("columnLabel")
@@ -188,11 +202,28 @@ class ColumnHeader(QWidget):
         self.nl.move(x0, (h - self.nl.height()) // 2)
         self.en.move(x1, (h - self.en.height()) // 2)
         bx = x1 + (self.en.width() + 12 if self.en.isVisible() else 0)
+        self._fit_badge(self.width() - bx - BADGE_MARGIN)
         self.badge.move(bx, (h - self.badge.height()) // 2)
+
+    def _fit_badge(self, room: int) -> None:
+        """The full warning when it fits, else "TEST MODEL" (elided if need be); the tooltip
+        always has the whole sentence."""
+        for text in (TEST_BADGE_TEXT, TEST_BADGE_SHORT):
+            self.badge.setText(text)
+            self.badge.adjustSize()
+            if self.badge.width() <= room:
+                return
+        padding = self.badge.width() - self.badge.fontMetrics().horizontalAdvance(TEST_BADGE_SHORT)
+        elided = self.badge.fontMetrics().elidedText(
+            TEST_BADGE_SHORT, Qt.TextElideMode.ElideRight, max(0, room - padding)
+        )
+        self.badge.setText(elided or "TEST")
+        self.badge.adjustSize()
 
 
 class AlternativesDialog(QDialog):
-    """The engine's n-best list for one sentence; the chosen one is kept as the user's version."""
+    """The engine's n-best list for one sentence; the chosen one becomes the user's version
+    (choosing the machine translation itself reverts an edit)."""
 
     def __init__(
         self, source: str, alternatives: list[tuple[str, float]], current: str, parent: QWidget | None = None
@@ -262,6 +293,9 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self._build_status_bar()
         self._build_menus()
+        self._library_timer = QTimer(self, singleShot=True)
+        self._library_timer.timeout.connect(self._show_library_progress)
+        self._library_shown_at = 0.0
         self._save_scroll_timer = QTimer(self, singleShot=True, interval=800)
         self._save_scroll_timer.timeout.connect(self._save_scroll)
         self.view.scrolled.connect(self._save_scroll_timer.start)
@@ -287,6 +321,7 @@ class MainWindow(QMainWindow):
             status=lambda text, ms: self.statusBar().showMessage(text, ms),
             engine_free=self._engine_free,
             is_test_model=lambda: self.test_badge.isVisibleTo(self),
+            document_exists=self.check_document_still_exists,
             parent=self,
         )
         self.header = ColumnHeader(self.view)
@@ -336,6 +371,7 @@ class MainWindow(QMainWindow):
         self.cancel_button.clicked.connect(self.cancel_background)
         self.test_badge = QLabel(TEST_BADGE_TEXT)
         self.test_badge.setObjectName("statusTestBadge")
+        self.test_badge.setToolTip(TEST_BADGE_TOOLTIP)
         self.test_badge.setStyleSheet(
             "QLabel { background: #b3261e; color: white; border-radius: 3px; padding: 1px 8px;"
             " font-weight: bold; }"
@@ -416,6 +452,11 @@ class MainWindow(QMainWindow):
         m = self.menuBar().addMenu("&Model")
         self._action(m, "&Download Dutch → English Model", self.download_model)
         self._action(m, "&Install from File…", self.install_model_dialog)
+        m.addSeparator()
+        self.choose_dictionary_action = self._action(m, "Choose &Dictionary…", self.choose_dictionary)
+        self.choose_dictionary_action.setStatusTip(
+            "Where the FreeDict Dutch–English dictionary (freedict-nld-eng.index) is"
+        )
 
         hints = QGuiApplication.styleHints()
         if hasattr(hints, "colorSchemeChanged"):
@@ -563,6 +604,8 @@ class MainWindow(QMainWindow):
         except ReaderError as err:
             self.statusBar().showMessage(str(err), 8000)
             return
+        if self.doc_id is not None and all(d["id"] != self.doc_id for d in docs):
+            self.close_document(REMOVED_MESSAGE)  # removed by another process
         self.library.set_documents(docs)
         self.library.set_current(self.doc_id)
 
@@ -677,15 +720,18 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(message, 8000)
         self.document_closed.emit()
 
-    def check_document_still_exists(self) -> None:
-        """A document deleted by another process (e.g. ``bireader library remove``) closes cleanly."""
+    def check_document_still_exists(self) -> bool:
+        """A document deleted by another process (e.g. ``bireader library remove``) closes cleanly;
+        returns whether the open document is still there."""
         if self.doc_id is None or self._closed:
-            return
+            return False
         try:
             store.get_document(self.db, self.doc_id)
         except StoreError:
-            self.close_document("The open document was removed from the library.")
+            self.close_document(REMOVED_MESSAGE)
             self.refresh_library()
+            return False
+        return True
 
     def _show_model_state(self, package: Any, error: ReaderError | None) -> None:
         test = package is not None and is_test_package(package)
@@ -755,7 +801,23 @@ class MainWindow(QMainWindow):
             return
         self._machine.update(results)
         self.view.set_translations({sid: t for sid, t in results.items() if not self.view.is_edited(sid)})
+        self._schedule_library_progress()
         self.words.align_document(use_engine=False)  # the engine is busy translating
+
+    def _schedule_library_progress(self) -> None:
+        """The open document's "Done" share follows the translation, at most every 500 ms."""
+        if self._library_timer.isActive():
+            return
+        wait_ms = LIBRARY_REFRESH_MS - (time.monotonic() - self._library_shown_at) * 1000
+        if wait_ms <= 0:
+            self._show_library_progress()
+        else:
+            self._library_timer.start(int(wait_ms) + 1)
+
+    def _show_library_progress(self) -> None:
+        self._library_shown_at = time.monotonic()
+        if self.doc_id is not None and self.view.content() is not None:
+            self.library.set_translated(self.doc_id, self.view.translated_count())
 
     def _translation_done(self, doc_id: int, stats: Any) -> None:
         self._end_translation(doc_id)
@@ -892,8 +954,8 @@ class MainWindow(QMainWindow):
         try:
             store.set_user_translation(self.db, sid, text)
         except StoreError as err:
-            self.show_error(err)
-            self.check_document_still_exists()
+            if self.check_document_still_exists():
+                self.show_error(err)
             return
         self.view.set_translation(sid, text, edited=True)
         self.words.align_sentence(sid)
@@ -903,7 +965,8 @@ class MainWindow(QMainWindow):
         try:
             store.set_user_translation(self.db, sid, None)
         except StoreError as err:
-            self.show_error(err)
+            if self.check_document_still_exists():
+                self.show_error(err)
             return
         self.view.set_translation(sid, self._machine.get(sid, ""), edited=False)
         self.words.align_sentence(sid)
@@ -921,74 +984,86 @@ class MainWindow(QMainWindow):
     def retranslate_sentence(self, sid: int, replace_edit: bool | None = None) -> Task | None:
         """Translate one sentence again (bypassing the cache); an edit is kept unless replaced."""
         content = self.view.content()
-        if content is None or sid not in content.sentences:
+        if content is None or sid not in content.sentences or not self.check_document_still_exists():
             return None
         if self.view.is_edited(sid) and replace_edit is None:
             replace_edit = self._ask_replace_edit()
-        replace_edit = bool(replace_edit)
-        text = content.sentences[sid].text
+        replace = bool(replace_edit)
         engines, db_path, doc_id = self.engines, self._db_path, self.doc_id
 
-        def work(ctx: TaskContext) -> str:
+        def work(ctx: TaskContext) -> Any:
+            from reader.pipeline import retranslate_sentence
+
             engine = engines.get()
-            [result] = engine.translate([text])
             db = store.open_db(db_path)
             try:
-                store.put_translations(
-                    db, engine.model_key, [result], source_hashes=[store.source_hash(text)]
-                )
-                if replace_edit:
-                    store.set_user_translation(db, sid, None)
+                return retranslate_sentence(db, sid, engine, replace_edit=replace)
             finally:
                 db.close()
-            return result.target
 
-        def done(target: str) -> None:
+        def done(result: Any) -> None:
             if doc_id != self.doc_id:
                 return
-            self._machine[sid] = target
-            if replace_edit or not self.view.is_edited(sid):
-                self.view.set_translation(sid, target, edited=False)
+            self._machine[sid] = result.target
+            if result.user_text is None and (result.changed or result.edit_replaced):
+                self.view.set_translation(sid, result.target, edited=False)
                 self.words.align_sentence(sid)
-            self.statusBar().showMessage("Sentence retranslated.", 4000)
+            self.statusBar().showMessage(_retranslate_message(result), 5000)
             self.retranslated.emit(sid)
 
-        return self.runner.run(work, label=f"retranslate:{sid}", on_done=done, on_error=self.show_error)
+        return self.runner.run(
+            work,
+            label=f"retranslate:{sid}",
+            on_done=done,
+            on_error=lambda err, d=doc_id: self._sentence_task_failed(d, err),
+        )
 
     def show_alternatives(self, sid: int) -> Task | None:
-        """The engine's n-best list for a sentence (from the cache when it has one)."""
+        """The engine's n-best list for a sentence, in a dialog; the chosen one is kept."""
         content = self.view.content()
-        if content is None or sid not in content.sentences:
+        if content is None or sid not in content.sentences or not self.check_document_still_exists():
             return None
         text = content.sentences[sid].text
-        engines = self.engines
+        engines, doc_id = self.engines, self.doc_id
 
         def work(ctx: TaskContext) -> list[tuple[str, float]]:
-            engine = engines.nbest()
-            [result] = engine.translate([text])
-            alts = [(result.target, result.score or 0.0)] + list(result.alternatives)
-            seen, out = set(), []
-            for t, s in alts:
-                if t and t not in seen:
-                    seen.add(t)
-                    out.append((t, float(s or 0.0)))
-            return out
+            from reader.pipeline import alternatives
 
-        def done(alternatives: list[tuple[str, float]]) -> None:
-            if self.view.content() is not content:
+            return alternatives(engines.get(), text, n=ALTERNATIVES)
+
+        def done(found: list[tuple[str, float]]) -> None:
+            if self.view.content() is not content or not self.check_document_still_exists():
                 return
             current = self.view.translation(sid) or ""
-            dialog = AlternativesDialog(text, alternatives, current, self)
+            dialog = AlternativesDialog(text, found, current, self)
             dialog.accepted.connect(lambda: self._keep_alternative(sid, dialog.chosen()))
             self.alternatives_dialog = dialog
             dialog.open()
 
         self.statusBar().showMessage("Looking for alternative translations…", 3000)
-        return self.runner.run(work, label=f"alternatives:{sid}", on_done=done, on_error=self.show_error)
+        return self.runner.run(
+            work,
+            label=f"alternatives:{sid}",
+            on_done=done,
+            on_error=lambda err, d=doc_id: self._sentence_task_failed(d, err),
+        )
 
     def _keep_alternative(self, sid: int, text: str | None) -> None:
-        if text and text != self.view.translation(sid):
+        """The machine's own text reverts an edit; any other choice is kept as the user's version."""
+        if not text:
+            return
+        if self.view.is_edited(sid) and text == self._machine.get(sid):
+            self.revert_user_translation(sid)
+        elif text != self.view.translation(sid):
             self.save_user_translation(sid, text)
+
+    def _sentence_task_failed(self, doc_id: int | None, err: BaseException) -> None:
+        """A removed document closes its view; other errors go to the banner."""
+        if doc_id != self.doc_id:
+            return
+        if isinstance(err, StoreError) and not self.check_document_still_exists():
+            return
+        self.show_error(err)
 
     # ----------------------------------------------------------------- importing
 
@@ -1024,12 +1099,11 @@ class MainWindow(QMainWindow):
         db_path = self._db_path
 
         def work(ctx: TaskContext) -> int:
-            from reader.importer import parse_text
+            from reader.pipeline import import_text
 
-            article = parse_text(text, source_name="Pasted text")
             db = store.open_db(db_path)
             try:
-                doc_id, _created = store.add_document(db, article)
+                doc_id, _created = import_text(db, text, source_name="Pasted text")
                 return doc_id
             finally:
                 db.close()
@@ -1127,6 +1201,30 @@ class MainWindow(QMainWindow):
             on_error=self._model_failed,
         )
         return self.model_task
+
+    def choose_dictionary(self, path: str | Path | None = None) -> bool:
+        """Remember where the dictionary is (a folder, its .index or its .dict.dz file); a
+        place without one is refused with the dictionary's own message, the setting unchanged."""
+        if path is None:
+            start = self.setting(DICTIONARY_SETTING) or str(Path.home())
+            path, _ = QFileDialog.getOpenFileName(
+                self, "Choose the Dutch–English dictionary", start, DICTIONARY_FILTER
+            )
+            if not path:
+                return False
+        from reader.dictionary import find_files
+
+        path = Path(path).expanduser().resolve()
+        try:
+            index, _data = find_files(path)
+        except DictionaryError as err:
+            self.show_error(err)
+            return False
+        self.set_setting(DICTIONARY_SETTING, str(path))
+        self.banners.remove(ERROR_BANNER)
+        self.words.dictionary_changed()
+        self.statusBar().showMessage(f"Looking words up in {index}.", 6000)
+        return True
 
     def _model_ready(self, message: str) -> None:
         self.model_task = None

@@ -42,6 +42,8 @@ NL, EN = "nl", "en"
 SIDES = (NL, EN)
 SIDE_BY_SIDE, INTERLEAVED = "side_by_side", "interleaved"
 PENDING_MARK = "…"
+EDITOR_PAD = 2  # pixels the inline editor reaches above its sentence's first line
+EDITOR_SIDE = 6  # and beyond the column on each side
 
 
 # --------------------------------------------------------------------------- document content
@@ -209,6 +211,7 @@ class ReaderView(QAbstractScrollArea):
         self._press: tuple[QPointF, Hit | None] | None = None
         self._dragging = False
         self._editor: _InlineEditor | None = None
+        self._editing: tuple[int, float] | None = None  # (sentence, room reserved below it)
 
         self._rows: dict[int, RowLayout] = {}
         self._heights: list[float] = []
@@ -602,28 +605,26 @@ class ReaderView(QAbstractScrollArea):
     # ----------------------------------------------------------------- inline editing
 
     def edit_translation(self, sentence_id: int) -> QPlainTextEdit | None:
-        """Open an editor over the sentence's English; Enter saves, Escape cancels."""
+        """Open an editor over the sentence's English; Enter saves, Escape cancels.
+
+        The editor covers the sentence's own lines only: the sentence starts and ends its own
+        lines while edited, and the room the editor needs beyond them pushes the rest down.
+        """
         if self._content is None or sentence_id not in self._content.sentences:
             return None
         self._close_editor(commit=True)
         self.set_current_sentence(sentence_id)
-        rects = self._sentence_line_rects(sentence_id, EN)
         row = self._content.sentences[sentence_id].row
-        rl = self._row_layout(row)
-        blocks = [b for b in rl.blocks if b.side == EN]
-        if not blocks:
+        block = self._editor_block(sentence_id, row)
+        if block is None:
             return None
-        block = blocks[0]
-        if rects:
-            top = min(r.top() for r in rects)
-        else:
-            top = self._top(row) - self._scroll_y() + block.y
         editor = _InlineEditor(self, sentence_id, self._translations.get(sentence_id, ""))
-        editor.setFont(self._fonts["body"][0])
-        editor.setGeometry(
-            QRect(int(block.x - 6), int(top - 4), int(block.width + 12), int(max(block.pitch * 3, 60)))
-        )
+        editor.setFont(block.layout.font())
         self._editor = editor
+        self._editing = (sentence_id, float(EDITOR_PAD))
+        self._relayout_row(row)
+        self._fit_editor()
+        editor.textChanged.connect(self._fit_editor)
         editor.show()
         editor.setFocus()
         return editor
@@ -641,9 +642,71 @@ class ReaderView(QAbstractScrollArea):
         editor.closing = True
         editor.hide()
         editor.deleteLater()
+        self._editing = None
+        row = self.sentence_row(sid)
+        if row is not None and row < len(self._heights):
+            self._relayout_row(row)  # the sentence's lines close up again
         self.setFocus()
         if commit and changed and text:
             self.translation_edited.emit(sid, text)
+
+    def _editor_block(self, sentence_id: int, row: int) -> Block | None:
+        """The English block holding a sentence (the row's first English block if not shown)."""
+        blocks = [b for b in self._row_layout(row).blocks if b.side == EN]
+        span = self._span_index[EN].get(sentence_id)
+        if span is not None:
+            for b in blocks:
+                if b.start <= span[1] < b.end or (b.start == span[1] == b.end):
+                    return b
+        return blocks[0] if blocks else None
+
+    def _relayout_row(self, row: int) -> None:
+        """Lay one row out again, keeping the text above it (and its own top) where it is."""
+        anchor_row, fraction = self.scroll_anchor()
+        into = self._scroll_y() - self._top(row) if anchor_row == row and fraction >= 0 else None
+        self._rows.pop(row, None)
+        self._row_layout(row)
+        self._tops_dirty = True
+        if into is not None:
+            fraction = max(0.0, into / max(1.0, self._heights[row]))
+        self._prepare((anchor_row, fraction))
+        self.viewport().update()
+
+    def _fit_editor(self) -> None:
+        """Size the editor to its text; reserve below the sentence the room it takes beyond it."""
+        editor = self._editor
+        if editor is None or self._editing is None:
+            return
+        rects = self._sentence_line_rects(editor.sentence_id, EN)
+        if rects:
+            area = max(r.bottom() for r in rects) - min(r.top() for r in rects) + EDITOR_PAD
+            room = max(float(EDITOR_PAD), self._editor_text_height(editor) - area)
+            if abs(room - self._editing[1]) > 0.5:
+                self._editing = (editor.sentence_id, room)
+                self._relayout_row(self._content.sentences[editor.sentence_id].row)
+        self._position_editor()
+
+    def _editor_text_height(self, editor: QPlainTextEdit) -> float:
+        """The height the editor needs to show all its text at its width, without scrolling."""
+        row = self._content.sentences[editor.sentence_id].row
+        block = self._editor_block(editor.sentence_id, row)
+        width = (block.width if block is not None else 200.0) + 2 * EDITOR_SIDE
+        frame = editor.frameWidth()
+        margin = editor.document().documentMargin()
+        inner = max(20.0, width - 2 * frame - 2 * margin - 4)
+        lines = 0
+        for paragraph in editor.toPlainText().split("\n"):
+            layout = QTextLayout(paragraph or " ", editor.font(), self.viewport())
+            option = QTextOption()
+            option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+            layout.setTextOption(option)
+            layout.beginLayout()
+            while (line := layout.createLine()).isValid():
+                line.setLineWidth(inner)
+                lines += 1
+            layout.endLayout()
+        spacing = QFontMetricsF(editor.font(), self.viewport()).lineSpacing()
+        return lines * spacing + 2 * margin + 2 * frame + 2
 
     # ----------------------------------------------------------------- fonts, sides, layout
 
@@ -802,7 +865,11 @@ class ReaderView(QAbstractScrollArea):
         pitch: float,
         formats: Sequence[tuple[int, int, str]] = (),
         offset: int = 0,
+        breaks: Sequence[int] = (),
+        gap: tuple[int, float] | None = None,
     ) -> tuple[QTextLayout, float]:
+        """Lines of ``text`` at ``pitch``; a line also ends before each of ``breaks``, and
+        ``gap`` = (position, pixels) leaves room above the line starting there (or at the end)."""
         layout = QTextLayout(text, font, self.viewport())
         option = QTextOption()
         option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
@@ -824,6 +891,7 @@ class ReaderView(QAbstractScrollArea):
             ranges.append(fr)
         if ranges:
             layout.setFormats(ranges)
+        cuts = sorted(b for b in breaks if 0 < b < len(text))
         layout.beginLayout()
         y = 0.0
         while True:
@@ -831,9 +899,17 @@ class ReaderView(QAbstractScrollArea):
             if not line.isValid():
                 break
             line.setLineWidth(width)
+            start = line.textStart()
+            cut = next((b for b in cuts if start < b < start + line.textLength()), None)
+            if cut is not None:
+                line.setNumColumns(cut - start, width)
+            if gap is not None and start == gap[0] and start > 0:
+                y += gap[1]
             line.setPosition(QPointF(0.0, y + (pitch - line.height()) / 2))
             y += max(pitch, line.height())
         layout.endLayout()
+        if gap is not None and gap[0] >= len(text):
+            y += gap[1]
         return layout, y
 
     def _row_layout(self, row: int) -> RowLayout:
@@ -863,7 +939,8 @@ class ReaderView(QAbstractScrollArea):
             height = h
             if en.text and self._mode == SIDE_BY_SIDE:
                 x_en, w_en = cols[1]
-                lay, h2 = self._make_layout(en.text, font, w_en, pitch, en.formats)
+                breaks, gap = self._editing_room(row, en.text)
+                lay, h2 = self._make_layout(en.text, font, w_en, pitch, en.formats, breaks=breaks, gap=gap)
                 blocks.append(Block(EN, lay, x_en, above, w_en, h2, 0, len(en.text), pitch))
                 height = max(height, h2)
             return RowLayout(above + height + below, blocks)
@@ -885,7 +962,8 @@ class ReaderView(QAbstractScrollArea):
             span = self._span_index[EN].get(sid)
             if span is not None:
                 _, es, ee = span
-                lay, h = self._make_layout(en.text[es:ee], small, w, small_pitch, en.formats, es)
+                gap = (ee - es, self._editing[1]) if self._editing and self._editing[0] == sid else None
+                lay, h = self._make_layout(en.text[es:ee], small, w, small_pitch, en.formats, es, gap=gap)
                 blocks.append(Block(EN, lay, x, y, w, h, es, ee, small_pitch))
                 y += h
             y += self._em * 0.45
@@ -895,6 +973,18 @@ class ReaderView(QAbstractScrollArea):
             blocks.append(Block(NL, lay, x, y, w, h, spans[-1][2], len(nl.text), pitch))
             y += h
         return RowLayout(y + below, blocks)
+
+    def _editing_room(self, row: int, en_text: str) -> tuple[list[int], tuple[int, float] | None]:
+        """While a sentence of ``row`` is edited (side by side): it starts and ends its own lines,
+        and the room its editor needs below it pushes the rest of the paragraph down."""
+        if self._editing is None:
+            return [], None
+        span = self._span_index[EN].get(self._editing[0])
+        if span is None or span[0] != row:
+            return [], None
+        _, start, end = span
+        after = end + 1 if en_text[end : end + 1] == " " else end
+        return [start, after], (after, self._editing[1])
 
     # ----------------------------------------------------------------- scrolling model
 
@@ -1320,12 +1410,23 @@ class ReaderView(QAbstractScrollArea):
         super().keyPressEvent(event)
 
     def _position_editor(self) -> None:
+        """Keep the editor over its sentence's lines (and the room reserved below them)."""
         editor = self._editor
-        if editor is None:
+        if editor is None or self._content is None or editor.sentence_id not in self._content.sentences:
             return
+        row = self._content.sentences[editor.sentence_id].row
+        block = self._editor_block(editor.sentence_id, row)
+        if block is None:
+            return
+        x, width = block.x - EDITOR_SIDE, block.width + 2 * EDITOR_SIDE
         rects = self._sentence_line_rects(editor.sentence_id, EN)
         if rects:
-            editor.move(editor.x(), int(min(r.top() for r in rects) - 4))
+            top = min(r.top() for r in rects) - EDITOR_PAD
+            height = max(r.bottom() for r in rects) - top + (self._editing[1] if self._editing else 0.0)
+        else:  # not shown yet: over the row's English, tall enough for its text
+            top = self._top(row) - self._scroll_y() + block.y - EDITOR_PAD
+            height = max(self._editor_text_height(editor), block.pitch * 2)
+        editor.setGeometry(QRect(int(x), int(math.floor(top)), int(width), int(math.ceil(height))))
 
 
 class _InlineEditor(QPlainTextEdit):
@@ -1341,6 +1442,8 @@ class _InlineEditor(QPlainTextEdit):
         self.selectAll()
         self.setObjectName("inlineEditor")
         self.setToolTip("Enter saves your translation, Escape cancels")
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (

@@ -180,12 +180,17 @@ class SentenceWords:
 
 
 def _separable_keys(alignment: Alignment) -> dict[int, tuple[str, str, str]]:
-    """For the words of a separable verb split over the sentence ("belde ... op", one phrase with
-    a gap): (label, verb, particle), so the verb is looked up with its particle whichever of the
-    two is clicked."""
+    """For the words of a separable verb split over the sentence ("belde ... op"): (label, verb,
+    particle), so the verb is looked up with its particle whichever of the two is clicked.
+
+    The aligner's ``particles`` (verb token -> particle token) come first; a discontinuous
+    phrase of a verb and a particle is the fallback (alignments stored before ``particles``).
+    """
     tokens = alignment.nl_tokens
-    keys: dict[int, tuple[str, str, str]] = {}
+    keys = _particle_keys(tokens, getattr(alignment, "particles", None) or {})
     for index, token in enumerate(tokens):
+        if index in keys:
+            continue
         phrase = phrase_at(alignment, "nl", index) if token.is_word else None
         if phrase is None or not phrase.discontinuous:
             continue
@@ -199,6 +204,19 @@ def _separable_keys(alignment: Alignment) -> dict[int, tuple[str, str, str]]:
         first, last = sorted((verb, particle))
         label = f"{tokens[first].text} … {tokens[last].text}"
         keys[index] = (label, tokens[verb].text, tokens[particle].text)
+    return keys
+
+
+def _particle_keys(tokens: Sequence[Token], particles: Mapping[int, int]) -> dict[int, tuple[str, str, str]]:
+    keys: dict[int, tuple[str, str, str]] = {}
+    for verb, particle in particles.items():
+        if not (0 <= verb < len(tokens) and 0 <= particle < len(tokens)) or verb == particle:
+            continue
+        first, last = sorted((verb, particle))
+        gap = " " if last == first + 1 else " … "
+        key = (f"{tokens[first].text}{gap}{tokens[last].text}", tokens[verb].text, tokens[particle].text)
+        keys[verb] = key
+        keys.setdefault(particle, key)
     return keys
 
 

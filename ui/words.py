@@ -19,7 +19,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
 
 from reader import store
-from reader.errors import Cancelled, DictionaryError, ReaderError
+from reader.errors import Cancelled, DictionaryError, ReaderError, StoreError
 from ui import theme
 from ui.dictionary_popup import DictionaryPopup, PopupContent
 from ui.reader_view import EN, NL, ReaderView
@@ -27,34 +27,93 @@ from ui.tasks import Task, TaskContext, TaskRunner
 from ui.word_hover import SentenceWords, WordHighlighter, WordRef, build_tables
 
 LOADING_MESSAGE = "Opening the dictionary…"
+DICTIONARY_SETTING = "dictionary.path"
+CHOOSE_HINT = "Or choose it with Model → Choose Dictionary…"
 WARM_UP_WORD = "huis"  # the first lookup loads the lemmatiser (about 0.5 s): done in the worker
 
 
 class DictionaryHolder:
-    """The optional dictionary, opened and warmed up once, off the GUI thread."""
+    """The optional dictionary, opened and warmed up once, off the GUI thread.
 
-    def __init__(self) -> None:
+    Where it is: the ``dictionary.path`` setting, else ``BIREADER_DICT``, else /usr/share/dictd.
+    "Not found" is not final: ``appeared()`` notices a dictionary installed since.
+    """
+
+    def __init__(self, db_path: str | Path | None = None) -> None:
+        self._db_path = db_path
         self._lock = threading.Lock()
         self._state: tuple[Any, str | None] | None = None
+        self._generation = 0  # bumped by reset(): a load started before it is not kept
+        self._path: str | None = None  # the configured path, as last read
+        self._files_missing = False  # the last load found no dictionary files at all
 
     def get(self) -> tuple[Any, str | None]:
         """(Dictionary or None, why not): worker threads only, the first call takes ~0.5 s."""
         with self._lock:
-            if self._state is None:
-                from reader.alignments import open_dictionary_or_none
+            state = self._state
+            if state is None:
+                generation = self._generation
+                state = self._load()
+                if generation == self._generation:
+                    self._state = state
+            return state
 
-                dictionary, error = open_dictionary_or_none()
-                if dictionary is not None:
-                    try:
-                        dictionary.lookup(WARM_UP_WORD)
-                    except DictionaryError as err:
-                        dictionary, error = None, str(err)
-                self._state = (dictionary, error)
-            return self._state
+    def _load(self) -> tuple[Any, str | None]:
+        from reader.alignments import open_dictionary_or_none
+
+        self._path = self.configured_path()
+        self._files_missing = not _files_present(self._path)
+        dictionary, error = open_dictionary_or_none(self._path)
+        if dictionary is not None:
+            try:
+                dictionary.lookup(WARM_UP_WORD)
+            except DictionaryError as err:
+                dictionary, error = None, str(err)
+        return dictionary, error
+
+    def configured_path(self) -> str | None:
+        """The ``dictionary.path`` setting (None: the default places)."""
+        try:
+            db = store.open_db(self._db_path)
+        except ReaderError:
+            return None
+        try:
+            value = store.get_setting(db, DICTIONARY_SETTING)
+        except ReaderError:
+            value = None
+        finally:
+            db.close()
+        return str(value) if value else None
 
     def peek(self) -> tuple[Any, str | None] | None:
         """The state if already loaded (GUI thread: never blocks)."""
         return self._state
+
+    def reset(self) -> None:
+        """Forget the loaded state (another dictionary was chosen): the next ``get`` loads again."""
+        self._generation += 1
+        self._state = None
+
+    def appeared(self) -> bool:
+        """No dictionary was found before, but its files are there now: forget "not found".
+        A few stat calls, so the GUI thread may ask at every lookup."""
+        state = self._state
+        if state is None or state[0] is not None or not self._files_missing:
+            return False
+        if not _files_present(self._path):
+            return False
+        self.reset()
+        return True
+
+
+def _files_present(path: str | None) -> bool:
+    from reader.dictionary import find_files
+
+    try:
+        find_files(path)
+    except DictionaryError:
+        return False
+    return True
 
 
 class _LazyEngine:
@@ -82,6 +141,7 @@ class WordTools(QObject):
         status: Callable[[str, int], None],
         engine_free: Callable[[], bool],
         is_test_model: Callable[[], bool] = lambda: False,
+        document_exists: Callable[[], bool] = lambda: True,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -91,10 +151,11 @@ class WordTools(QObject):
         self.runner = TaskRunner(self)
         self.highlighter = WordHighlighter(view)
         self.popup = DictionaryPopup(view)
-        self.dictionary = DictionaryHolder()
+        self.dictionary = DictionaryHolder(self.db_path)
         self._status = status
         self._engine_free = engine_free
         self._is_test_model = is_test_model
+        self._document_exists = document_exists
         self.doc_id: int | None = None
         self._doc_task: Task | None = None
         self._again: bool | None = None  # a document alignment was asked for while one ran
@@ -246,8 +307,11 @@ class WordTools(QObject):
         self.aligned.emit(set(fresh))
 
     def _failed(self, doc_id: int | None, err: BaseException) -> None:
-        """Alignment is a nicety: its failure is a status-bar line, never a dialog."""
+        """Alignment is a nicety: its failure is a status-bar line, never a dialog. A document
+        removed meanwhile is the window's to close (``document_exists``), with no line here."""
         if isinstance(err, Cancelled) or doc_id != self.doc_id:
+            return
+        if isinstance(err, StoreError) and not self._document_exists():
             return
         text = str(err) if isinstance(err, ReaderError) else f"{type(err).__name__}: {err}"
         self._status(f"Could not align the words of this text: {text}", 8000)
@@ -335,13 +399,13 @@ class WordTools(QObject):
             test_model=self._is_test_model(),
         )
         state = self.dictionary.peek()
-        if state is None:
+        if state is None or self.dictionary.appeared():
             content.message = LOADING_MESSAGE
             self._load_dictionary()
             return content
         dictionary, error = state
         if dictionary is None:
-            content.message = error
+            content.message = f"{error} {CHOOSE_HINT}"
             return content
         try:
             results = dictionary.lookup(word, particle)
@@ -369,6 +433,12 @@ class WordTools(QObject):
             on_done=done,
             on_error=lambda err, d=self.doc_id: self._failed(d, err),
         )
+
+    def dictionary_changed(self) -> None:
+        """Another dictionary was chosen: load it at the next lookup, realign with it."""
+        self.dictionary.reset()
+        self.close_popup()
+        self.align_document(use_engine=False)
 
     def close_popup(self) -> None:
         self.popup.close_popup()
