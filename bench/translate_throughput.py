@@ -9,11 +9,12 @@ temporary folder and translates the same sentences (the sample article's, repeat
 - engine: ``models.engine.Engine.translate`` on all sentences (with tokens and attention);
 - raw: one ``translate_batch`` call on all pre-tokenised sentences (no attention, no decoding).
 
-Then, in a fresh process, the peak RSS of loading the base package and translating the sample.
+First, the peak RSS of the real ``bireader translate SEED`` (the installed console script, with
+the base package installed in the sandbox) as a child of a small helper process.
 
 Usage: python bench/translate_throughput.py [--sentences 300]
-Last line: ``speedup_vs_argostranslate=X overhead_vs_ctranslate2=Y`` (X = argos time / engine
-time, goal >= 3.0; Y = raw time / engine time, goal >= 0.9).
+Last line: ``speedup_vs_argostranslate=X overhead_vs_ctranslate2=Y peak_rss_mb=Z`` (X = argos
+time / engine time, goal >= 3.0; Y = raw time / engine time, goal >= 0.9; Z = the CLI's peak RSS).
 """
 
 from __future__ import annotations
@@ -104,26 +105,30 @@ def run_raw(package, translator, sentences: list[str]) -> tuple[float, float, in
 
 
 def peak_rss_child() -> None:
-    """Child mode: load the installed base package, translate the sample, print the peak RSS."""
-    from models.engine import DecodeSettings, Engine
+    """Helper mode: run ``bireader translate SEED`` and print its peak RSS (KiB) and wall seconds.
 
-    split = splitter()
-    text = SEED.read_text(encoding="utf-8")
-    sentences = [s for line in text.splitlines() if line.strip() for s in split(line)]
-    engine = Engine.for_pair("nl", "en", DecodeSettings(**THREADS))
-    engine.translate(sentences)
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)  # KiB on Linux
-
-
-def peak_rss_mb() -> float:
-    """Peak RSS of a fresh process loading the package and translating the sample.
-
-    Linux carries a process's peak RSS across fork and exec, so this runs while the parent is
-    still small (before it builds or loads any model).
+    ``RUSAGE_CHILDREN`` is the largest of all waited-for children, and Linux carries the parent's
+    RSS into a child across fork and exec: so it is read here, in a process that has run nothing
+    else and loaded no model, not in the bench process (which built and loaded the package).
     """
-    child = [sys.executable, __file__, "--peak-rss-child"]
-    proc = subprocess.run(child, env=dict(os.environ), capture_output=True, text=True, check=True)
-    return int(proc.stdout) / 1024
+    bireader = Path(sys.executable).with_name("bireader")
+    env = dict(os.environ, BIREADER_ALLOW_TEST_PACKAGE="1")  # the CLI refuses test packages otherwise
+    start = time.perf_counter()
+    proc = subprocess.run([str(bireader), "translate", str(SEED)], env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"bireader translate failed ({proc.returncode}): {proc.stderr.strip()}")
+    print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, f"{seconds:.2f}")
+
+
+def peak_rss_mb() -> tuple[float, float]:
+    """Peak RSS (MB) and wall seconds of ``bireader translate SEED``, measured by a helper child."""
+    helper = [sys.executable, __file__, "--peak-rss-child"]
+    proc = subprocess.run(helper, env=dict(os.environ), capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(proc.stderr.strip())
+    kib, seconds = proc.stdout.split()
+    return int(kib) / 1024, float(seconds)
 
 
 def main() -> int:
@@ -145,11 +150,13 @@ def main() -> int:
         seconds, _, _ = timed(lambda: subprocess.run(build, cwd=ROOT, check=True, capture_output=True))
         print(f"built the base test package in {seconds:.1f} s ({path.stat().st_size / 1e6:.0f} MB)")
         package = packages.install_file(path)
-        print(f"peak RSS translating the sample with the base package: {peak_rss_mb():.0f} MB")
+        rss, seconds = peak_rss_mb()
+        print(f"`bireader translate SEED` with the base package: peak RSS {rss:.0f} MB, {seconds:.1f} s")
         argos_s, engine_s, raw_s = compare(package, args.sentences)
 
     print(
-        f"speedup_vs_argostranslate={argos_s / engine_s:.2f} overhead_vs_ctranslate2={raw_s / engine_s:.2f}"
+        f"speedup_vs_argostranslate={argos_s / engine_s:.2f} overhead_vs_ctranslate2={raw_s / engine_s:.2f} "
+        f"peak_rss_mb={rss:.0f}"
     )
     return 0
 

@@ -24,8 +24,27 @@ import numpy as np
 
 from reader.errors import Cancelled, ModelError
 
-DEFAULT_INPUT_LIMIT = 1024  # CTranslate2 silently truncates longer inputs
+# Subword tokens per chunk. Argos models are trained on sentences, so a longer input is split
+# (CTranslate2 would silently truncate past the model's own limit, usually 1024).
+DEFAULT_INPUT_LIMIT = 200
 MAX_DECODING_LENGTH = 1024
+# CTranslate2's default max_decoding_length, which argostranslate uses: no chunk gets less, so a
+# sentence's text is exactly argostranslate's.
+ARGOS_DECODING_LENGTH = 256
+_DECODING_STEP = 128  # decoding limits are rounded up to this, so they depend on the chunk alone
+_CLAUSE_ENDS = (",", ";", ":")
+_IDENTITY_FILES = ("metadata.json", "model/config.json")  # read whole: small
+_SIZED_FILES = (  # only their sizes: cheap, and the weights are far too big to hash on every start
+    "model/model.bin",
+    "model/shared_vocabulary.json",
+    "model/shared_vocabulary.txt",
+    "model/source_vocabulary.json",
+    "model/source_vocabulary.txt",
+    "model/target_vocabulary.json",
+    "model/target_vocabulary.txt",
+    "sentencepiece.model",
+    "bpe.model",
+)
 _INPUT_LIMIT_KEYS = ("max_input_length", "max_source_positions", "max_position_embeddings")
 _REINSTALL = (
     "reinstall it with `bireader models install FILE.argosmodel` or `bireader models download nl en`."
@@ -44,7 +63,9 @@ class DecodeSettings:
     length_penalty: float = 0.2
     replace_unknowns: bool = True
     max_batch_size: int = 64  # examples (chunks) per translate_batch call
-    max_decoding_ratio: float = 2.0  # output tokens allowed per input token, plus the slack below
+    # a chunk of n tokens may produce ratio * n + extra tokens, rounded up and never fewer than
+    # argostranslate's 256 (see decoding_limit)
+    max_decoding_ratio: float = 2.0
     max_decoding_extra: int = 10
     max_input_length: int = DEFAULT_INPUT_LIMIT  # longer inputs are chunked, never truncated
     intra_threads: int = 0  # 0: as many as cores, at most 4
@@ -244,11 +265,6 @@ class Engine:
     def _prefix_tokens(self) -> list[str]:
         return [self.target_prefix] if self.target_prefix else []
 
-    def _decoding_limit(self, longest_input: int) -> int:
-        s = self.settings
-        budget = math.ceil(s.max_decoding_ratio * longest_input) + s.max_decoding_extra
-        return min(budget, MAX_DECODING_LENGTH) + len(self._prefix_tokens())
-
     def _call(self, method, *args, **kwargs):
         try:
             return method(*args, **kwargs)
@@ -260,10 +276,38 @@ class Engine:
     def _translate_jobs(self, jobs: list[_Job]) -> list[tuple[int, TranslationResult]]:
         if not jobs:
             return []
-        s = self.settings
         chunks = [chunk for job in jobs for chunk in job.chunks]
+        outputs = self._decode_chunks(chunks)
+        first_rows = self._first_step_attention(chunks) if self._first_rows_unreliable(chunks) else None
+        finished = []
+        position = 0
+        for job in jobs:
+            end = position + len(job.chunks)
+            rows = first_rows[position:end] if first_rows is not None else None
+            finished.append((job.index, self._assemble(job, outputs[position:end], rows)))
+            position = end
+        return finished
+
+    def _decode_chunks(self, chunks: list[list[str]]) -> list:
+        """Beam search over ``chunks``, one call per decoding limit (nearly always a single one).
+
+        The limit comes from each chunk's own length, never from its batch mates, so a sentence
+        gets the same output (and cache row) whatever it was translated with.
+        """
+        prefix_length = len(self._prefix_tokens())
+        groups: dict[int, list[int]] = {}
+        for k, chunk in enumerate(chunks):
+            groups.setdefault(decoding_limit(len(chunk), self.settings, prefix_length), []).append(k)
+        outputs: list = [None] * len(chunks)
+        for limit, members in groups.items():
+            for k, out in zip(members, self._beam_search([chunks[k] for k in members], limit), strict=True):
+                outputs[k] = out
+        return outputs
+
+    def _beam_search(self, chunks: list[list[str]], max_decoding_length: int) -> list:
+        s = self.settings
         prefix = self._prefix_tokens()
-        outputs = self._call(
+        return self._call(
             self._translator.translate_batch,
             chunks,
             target_prefix=[prefix] * len(chunks) if prefix else None,
@@ -276,17 +320,8 @@ class Engine:
             return_scores=True,
             return_attention=True,
             max_input_length=self.input_limit,
-            max_decoding_length=self._decoding_limit(max(len(c) for c in chunks)),
+            max_decoding_length=max_decoding_length,
         )
-        first_rows = self._first_step_attention(chunks) if self._first_rows_unreliable(chunks) else None
-        finished = []
-        position = 0
-        for job in jobs:
-            end = position + len(job.chunks)
-            rows = first_rows[position:end] if first_rows is not None else None
-            finished.append((job.index, self._assemble(job, outputs[position:end], rows)))
-            position = end
-        return finished
 
     def _first_rows_unreliable(self, chunks: list[list[str]]) -> bool:
         """CTranslate2 4.x beam search returns, in a batch, another example's first-step attention.
@@ -364,9 +399,59 @@ class Engine:
 
 
 def model_key_for(package, settings: DecodeSettings | None = None) -> str:
-    """The cache key ``Engine(package, settings).model_key`` would have, without loading the model."""
+    """The cache key ``Engine(package, settings).model_key`` would have, without loading the model.
+
+    ``from-to@version:identity#settings``: the identity (see ``package_identity``) keeps two
+    packages for the same pair and version from sharing cached translations.
+    """
     settings = settings or DecodeSettings()
-    return f"{package.from_code}-{package.to_code}@{package.package_version}#{settings.digest()}"
+    return (
+        f"{package.from_code}-{package.to_code}@{package.package_version}:"
+        f"{package_identity(package)}#{settings.digest()}"
+    )
+
+
+def package_identity(package) -> str:
+    """The package's name and a short fingerprint of its metadata, model config and file sizes.
+
+    Content, not the folder: reinstalling the same file keeps the cache, while another build of
+    the pair (retrained, requantised, other vocabulary) gets its own rows. The weights are only
+    measured, never hashed: hashing 100 MB on every start would cost seconds.
+    """
+    root = Path(package.package_path)
+    digest = hashlib.sha256()
+    for name in _IDENTITY_FILES:
+        digest.update(f"{name}\0".encode() + _read_or_empty(root / name) + b"\0")
+    for name in _SIZED_FILES:
+        digest.update(f"{name}={_size_or_none(root / name)}\n".encode())
+    name = getattr(package, "code", None) or f"{package.type}-{package.from_code}_{package.to_code}"
+    return f"{name}~{digest.hexdigest()[:10]}"
+
+
+def _read_or_empty(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def _size_or_none(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
+
+
+def decoding_limit(chunk_length: int, settings: DecodeSettings, prefix_length: int = 0) -> int:
+    """``max_decoding_length`` for a chunk: a function of its own length only.
+
+    At least argostranslate's 256 (so the text is the same as Argos gives), else the chunk's
+    budget (``ratio * n + extra``, plus any target prefix) rounded up to a multiple of 128 so that
+    similar chunks share a call; at most 1024 output tokens.
+    """
+    budget = math.ceil(settings.max_decoding_ratio * chunk_length) + settings.max_decoding_extra
+    bucket = -(-budget // _DECODING_STEP) * _DECODING_STEP
+    return max(ARGOS_DECODING_LENGTH, min(bucket, MAX_DECODING_LENGTH) + prefix_length)
 
 
 def input_limit(model_dir: Path, setting: int) -> int:
@@ -389,23 +474,36 @@ def input_limit(model_dir: Path, setting: int) -> int:
 
 
 def chunk_tokens(tokens: list[str], limit: int) -> list[list[str]]:
-    """Split a too-long input into chunks of at most ``limit`` tokens, at word starts if possible."""
+    """Split a too-long input into chunks of at most ``limit`` tokens.
+
+    Models are trained on sentences, so a chunk should read like one: it ends after the last
+    comma, semicolon or colon in the second half of the window, else before the last word start
+    there, else (one endless word) at the limit.
+    """
     chunks = []
     start = 0
+    sentencepiece = any("▁" in t for t in tokens)
     while len(tokens) - start > limit:
-        end = start + limit
-        cut = next((i for i in range(end, start + limit // 2, -1) if _word_start(tokens, i)), end)
+        cut = _cut_point(tokens, start, start + limit, sentencepiece)
         chunks.append(tokens[start:cut])
         start = cut
     chunks.append(tokens[start:])
     return chunks
 
 
-def _word_start(tokens: list[str], i: int) -> bool:
+def _cut_point(tokens: list[str], start: int, end: int, sentencepiece: bool) -> int:
+    """Where the chunk starting at ``start`` ends (exclusive), at most at ``end``."""
+    window = range(end, start + (end - start) // 2, -1)
+    starts = [i for i in window if _word_start(tokens, i, sentencepiece)]
+    after_clause = [i for i in starts if tokens[i - 1].endswith(_CLAUSE_ENDS)]
+    return (after_clause or starts or [end])[0]
+
+
+def _word_start(tokens: list[str], i: int, sentencepiece: bool) -> bool:
     """SentencePiece marks word starts with ▁; BPE marks continued words with a trailing @@."""
-    if tokens[i].startswith("▁"):
-        return True
-    return "▁" not in tokens[i] + tokens[i - 1] and not tokens[i - 1].endswith("@@")
+    if sentencepiece:
+        return tokens[i].startswith("▁")
+    return not tokens[i - 1].endswith("@@")
 
 
 def _batches(jobs: list[_Job], max_examples: int) -> list[list[_Job]]:

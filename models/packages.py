@@ -1,17 +1,26 @@
 """Argos translation packages: list, find, install from a file, download, remove.
 
-Built on ``argostranslate.package`` only (``argostranslate.translate`` would try to download
-sentence splitters). The packages folder is read at call time so tests and users can move it, and
-installs are atomic: a package is checked, extracted next to its final place, then renamed, so a
-failure leaves the folder as it was and other Argos apps sharing it never see half a package.
+Built on ``argostranslate.package`` (listing, ``Package``, ``install_from_path``, ``uninstall``),
+never importing ``argostranslate.translate`` at import time (it loads sentence splitters). The
+packages folder is read at call time so tests and users can move it, and installs are atomic: a
+package is checked, extracted next to its final place, then renamed, so a failure leaves the folder
+as it was and other Argos apps sharing it never see half a package.
+
+Kept our own, because argostranslate's is unfit here:
+- validation (``read_package_metadata``): ``install_from_path`` only checks that the file is a
+  zip, then extracts whatever it holds;
+- download: ``AvailablePackage.download`` reads the whole file into memory with no progress,
+  cancellation or timeout, and ``update_package_index`` logs a network error instead of raising.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import shutil
 import tempfile
+import threading
 import urllib.error
 import urllib.request
 import zipfile
@@ -29,6 +38,9 @@ _KNOWN_FILES = {
     ("en", "nl"): "translate-en_nl-1_8.argosmodel",
 }
 _TEMP_PREFIX = ".bireader-"
+# install_from_path extracts into argostranslate.settings.package_data_dir, which we point at a
+# staging folder for the duration: one install at a time in this process.
+_SETTINGS_LOCK = threading.Lock()
 
 Progress = Callable[[int, int], None]
 
@@ -44,24 +56,38 @@ def packages_dir() -> Path:
 
 
 def installed_packages() -> list:
-    """Every installed package (``argostranslate.package.Package``), skipping broken folders.
-
-    argostranslate's own listing raises on any folder without ``metadata.json``; one stray folder
-    must not hide every package from the user.
-    """
-    from argostranslate.package import Package
+    """Every installed package (``argostranslate.package.Package``) by folder name, skipping
+    broken folders and our hidden staging folders."""
+    from argostranslate.package import get_installed_packages
 
     root = packages_dir()
     if not root.is_dir():
         return []
+    try:
+        found = get_installed_packages(path=[root])
+    except _UNREADABLE_PACKAGE:
+        # argostranslate's listing raises on the first folder without a readable metadata.json
+        # (a half-copied folder, someone's notes): one stray folder must not hide every package.
+        found = _readable_packages(root)
+    visible = [p for p in found if not Path(p.package_path).name.startswith(".")]
+    return sorted(visible, key=lambda p: Path(p.package_path).name)
+
+
+# no metadata.json, unreadable or invalid JSON (JSONDecodeError is a ValueError), or JSON that is
+# not an object (argostranslate then calls .get on a list or a string)
+_UNREADABLE_PACKAGE = (OSError, ValueError, AttributeError, TypeError)
+
+
+def _readable_packages(root: Path) -> list:
+    from argostranslate.package import Package
+
     found = []
-    for path in sorted(root.iterdir()):
-        if not path.is_dir() or path.name.startswith("."):
-            continue
-        try:
-            found.append(Package(path))
-        except (OSError, ValueError):  # no or unreadable metadata.json (JSONDecodeError is a ValueError)
-            continue
+    for path in root.iterdir():
+        if path.is_dir():
+            try:
+                found.append(Package(path))
+            except _UNREADABLE_PACKAGE:
+                continue
     return found
 
 
@@ -81,8 +107,9 @@ def install_file(path: str | Path, expect_pair: tuple[str, str] | None = None):
     """Install a ``.argosmodel`` file and return the installed package.
 
     The archive is checked completely before anything is written; with ``expect_pair`` a package
-    for another language pair is refused. A package already installed for the same pair is replaced
-    only once the new one is in place.
+    for another language pair is refused. argostranslate's ``install_from_path`` then extracts it
+    into a hidden staging folder, renamed into place; a package already installed for the same pair
+    is replaced only once the new one is in place.
     """
     from argostranslate.package import Package
 
@@ -180,17 +207,27 @@ def remove(code_or_package) -> str:
 
     Returns what was removed, e.g. ``"translate-nl_en 1.8"``.
     """
-    from argostranslate.package import argospm_package_name
+    from argostranslate.package import argospm_package_name, uninstall
 
     package = _resolve(code_or_package)
     path = Path(package.package_path)
     removed = f"{argospm_package_name(package)} {package.package_version}"
-    trash = path.with_name(f"{_TEMP_PREFIX}removed-{path.name}")
+    # argostranslate's uninstall deletes in place, file by file: a failure half-way would leave a
+    # broken package in sight. Renaming first is atomic (other readers see the package or nothing);
+    # uninstall then deletes the hidden copy under argostranslate's lock and resets its cached
+    # language list. A fresh hidden folder each time: an interrupted removal must not block the next.
+    trash = None
     try:
-        os.replace(path, trash)  # atomic: other readers see the package or nothing
-        shutil.rmtree(trash)
+        trash = Path(tempfile.mkdtemp(prefix=f"{_TEMP_PREFIX}removed-", dir=path.parent))
+        os.replace(path, trash / path.name)
+        parked = copy.copy(package)
+        parked.package_path = trash / path.name
+        uninstall(parked)
     except OSError as err:
         raise ModelError(f"Could not remove {path} ({err}): check the folder's permissions.") from err
+    finally:
+        if trash is not None:
+            shutil.rmtree(trash, ignore_errors=True)
     return removed
 
 
@@ -290,10 +327,21 @@ def _temp_dir(root: Path, what: str) -> Path:
 
 
 def _extract(path: Path, dest: Path) -> None:
-    with zipfile.ZipFile(path) as zf:
-        for name in zf.namelist():
-            if not name.startswith("__MACOSX/"):
-                zf.extract(name, dest)
+    """argostranslate's ``install_from_path``, aimed at ``dest`` instead of the packages folder.
+
+    It holds argostranslate's package lock while extracting and resets its cached language list
+    (importing ``argostranslate.translate`` on the way: about 0.2 s and 40 MB, once per process).
+    """
+    from argostranslate import settings
+    from argostranslate.package import install_from_path
+
+    with _SETTINGS_LOCK:
+        saved = settings.package_data_dir
+        settings.package_data_dir = dest
+        try:
+            install_from_path(path)
+        finally:
+            settings.package_data_dir = saved
 
 
 def _swap_in(new: Path, final: Path, replaced: list[Path], staging: Path) -> None:

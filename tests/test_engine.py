@@ -10,14 +10,36 @@ import ctranslate2
 import numpy as np
 import pytest
 
-from models.engine import DecodeSettings, Engine, TranslationResult, chunk_tokens, model_key_for
+from models.engine import (
+    ARGOS_DECODING_LENGTH,
+    DEFAULT_INPUT_LIMIT,
+    MAX_DECODING_LENGTH,
+    DecodeSettings,
+    Engine,
+    TranslationResult,
+    chunk_tokens,
+    decoding_limit,
+    model_key_for,
+)
 from reader.errors import Cancelled, ModelError
-from tests.helpers_models import read_sample_sentences
+from tests.helpers_models import read_sample_sentences, rewrite_package
+
+# Inputs of one or two pieces: a decoding limit taken from their batch mates would let them run
+# longer (or shorter) than they do alone.
+SHORT = ["Ja.", "A", "?", "x", "Lavrov."]
 
 
 @pytest.fixture(scope="module")
 def sample_sentences() -> list[str]:
     return read_sample_sentences()
+
+
+def mixed(sample_sentences: list[str]) -> list[str]:
+    """Short inputs among the article's long sentences, as in a real document."""
+    out = list(sample_sentences)
+    for k, short in enumerate(SHORT):
+        out.insert(3 * k + 1, short)
+    return out
 
 
 @pytest.fixture
@@ -39,9 +61,11 @@ def test_same_text_as_argostranslate_for_every_sample_sentence(tiny_package, eng
     translator = ctranslate2.Translator(
         str(Path(tiny_package.package_path) / "model"), device="cpu", compute_type=settings.compute_type
     )
-    ours = engine.translate(sample_sentences)
+    sentences = mixed(sample_sentences)
+    together = engine.translate(sentences)
+    alone = [engine.translate([s])[0] for s in SHORT]
     assert len(sample_sentences) >= 15
-    for sentence, result in zip(sample_sentences, ours, strict=True):
+    for sentence, result in [*zip(sentences, together, strict=True), *zip(SHORT, alone, strict=True)]:
         theirs = apply_packaged_translation(tiny_package, sentence, translator, WholeText(), num_hypotheses=1)
         assert result.target == theirs[0].value, sentence
 
@@ -80,8 +104,9 @@ def test_progress_batches_and_length_order(tiny_package, sample_sentences):
 
 def test_batching_does_not_change_text_or_attention(engine, sample_sentences):
     """A sentence's translation and alignment must not depend on what else was in its batch."""
-    together = engine.translate(sample_sentences)
-    for sentence, batched in zip(sample_sentences, together, strict=True):
+    sentences = mixed(sample_sentences)
+    together = engine.translate(sentences)
+    for sentence, batched in zip(sentences, together, strict=True):
         alone = engine.translate([sentence])[0]
         assert alone.target_tokens == batched.target_tokens
         np.testing.assert_allclose(alone.attention, batched.attention, atol=1e-3)
@@ -119,20 +144,26 @@ def test_empty_inputs_give_empty_results(engine, sample_sentences):
     assert only_blank == [[(0, TranslationResult("", "", [], [], np.zeros((0, 0), np.float16), 0.0, []))]]
 
 
-def test_long_inputs_are_chunked_not_truncated(tiny_package, sample_sentences):
+def raw_pieces(package, chunks: list[list[str]]) -> list[list[str]]:
+    """Each chunk translated alone by CTranslate2 with its defaults (decoding limit 256)."""
+    raw = ctranslate2.Translator(str(Path(package.package_path) / "model"))
+    return [
+        raw.translate_batch([c], beam_size=4, length_penalty=0.2, replace_unknowns=True)[0].hypotheses[0]
+        for c in chunks
+    ]
+
+
+@pytest.mark.parametrize("limit", [2, 12])
+def test_long_inputs_are_chunked_not_truncated(tiny_package, sample_sentences, limit):
+    """Tiny chunks still get their whole translation (the model says more than 2n+10 for them)."""
     long = max(sample_sentences, key=len)
-    limit = 12
     small = Engine(tiny_package, DecodeSettings(max_input_length=limit))
     result = small.translate([long])[0]
     tokens = tiny_package.tokenizer.encode(long)
     assert len(tokens) > 3 * limit
     assert result.source_tokens == tokens
     chunks = chunk_tokens(tokens, limit)
-    raw = ctranslate2.Translator(str(Path(tiny_package.package_path) / "model"))
-    pieces = [
-        raw.translate_batch([c], beam_size=4, length_penalty=0.2, replace_unknowns=True)[0].hypotheses[0]
-        for c in chunks
-    ]
+    pieces = raw_pieces(tiny_package, chunks)
     # each chunk is translated as its own input, and the outputs are joined in order
     assert result.target_tokens == [t for p in pieces for t in p]
     rows = cols = 0
@@ -143,6 +174,43 @@ def test_long_inputs_are_chunked_not_truncated(tiny_package, sample_sentences):
         cols += len(chunk)
     assert (rows, cols) == result.attention.shape
     assert result.attention.astype(np.float32).sum() == pytest.approx(rows, abs=0.05)  # zero off-block
+
+
+def test_default_chunks_are_sentence_sized_and_end_at_a_comma(tiny_package, engine, sample_sentences):
+    """A run-on input far beyond a training sentence is cut after a comma, not mid-clause."""
+    clauses = [s.rstrip(".!?") for s in sample_sentences]
+    long = ", ".join(clauses * 3) + "."
+    tokens = tiny_package.tokenizer.encode(long)
+    assert len(tokens) > 2 * DEFAULT_INPUT_LIMIT
+    result = engine.translate([long])[0]
+    chunks = chunk_tokens(tokens, engine.input_limit)
+    assert engine.input_limit <= DEFAULT_INPUT_LIMIT <= 250
+    assert len(chunks) >= 3
+    assert all(len(c) <= DEFAULT_INPUT_LIMIT for c in chunks)
+    assert all(c[-1].endswith(",") for c in chunks[:-1])
+    assert result.source_tokens == tokens
+    assert result.target_tokens == [t for p in raw_pieces(tiny_package, chunks) for t in p]
+
+
+def test_chunks_prefer_clause_ends_then_word_starts():
+    tokens = ["▁De", "▁man", ",", "▁die", "▁daar", "▁loopt", "▁is", "▁oud"]
+    assert chunk_tokens(tokens, 5) == [tokens[:3], tokens[3:]]  # after the comma, not at the limit
+    assert chunk_tokens(tokens, 8) == [tokens]
+    bpe = ["Een", "lan@@", "ge", "zin@@", "nen", "reeks", "van", "woor@@", "den"]
+    assert chunk_tokens(bpe, 4) == [bpe[:3], bpe[3:7], bpe[7:]]  # never inside a word
+
+
+def test_decoding_limit_depends_on_the_chunk_alone():
+    """Never below argostranslate's 256 (same text), enough for any real output, in few steps."""
+    s = DecodeSettings()
+    limits = [decoding_limit(n, s) for n in range(1, 1025)]
+    assert limits[:100] == [ARGOS_DECODING_LENGTH] * 100
+    assert all(limit >= min(2 * n + 10, MAX_DECODING_LENGTH) for n, limit in enumerate(limits, 1))
+    assert max(limits) == MAX_DECODING_LENGTH
+    assert len(set(limits)) <= 7  # chunks of similar length share one translate_batch call
+    assert limits == sorted(limits)
+    assert decoding_limit(1, s, prefix_length=1) == ARGOS_DECODING_LENGTH  # Argos counts the prefix too
+    assert decoding_limit(300, s, prefix_length=1) == decoding_limit(300, s) + 1
 
 
 def test_chunks_split_at_word_starts():
@@ -165,12 +233,37 @@ def test_n_best_alternatives(tiny_package, sample_sentences):
 
 
 def test_model_key_changes_with_output_settings_only(tiny_package, engine):
-    assert engine.model_key.startswith("nl-en@0.1+tiny#")
+    assert engine.model_key.startswith("nl-en@0.1+tiny:translate-nl_en~")
     assert engine.model_key == model_key_for(tiny_package)
     faster = DecodeSettings(intra_threads=2, inter_threads=2, max_batch_size=8)
     assert model_key_for(tiny_package, faster) == engine.model_key
     assert model_key_for(tiny_package, DecodeSettings(beam_size=2)) != engine.model_key
     assert model_key_for(tiny_package, DecodeSettings(max_input_length=100)) != engine.model_key
+
+
+def test_model_key_tells_apart_packages_of_the_same_pair_and_version(
+    tiny_package, tiny_package_file, tmp_path, monkeypatch
+):
+    """Another nl→en 0.1 build must not be served this one's cached translations; reinstalling
+    the same file (another folder) keeps them."""
+    from models import packages
+
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "other"))
+    same = packages.install_file(tiny_package_file)
+    assert model_key_for(same) == model_key_for(tiny_package)
+    other_file = rewrite_package(
+        tiny_package_file,
+        tmp_path / "other.argosmodel",
+        metadata=lambda m: dict(m, from_name="Nederlands", code="translate-nl_en-vendor"),
+    )
+    other = packages.install_file(other_file)
+    assert (other.from_code, other.to_code, other.package_version) == ("nl", "en", "0.1+tiny")
+    key = model_key_for(other)
+    assert key.startswith("nl-en@0.1+tiny:translate-nl_en-vendor~")
+    assert key != model_key_for(tiny_package)
+    config = Path(other.package_path) / "model" / "config.json"
+    config.write_text(config.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert model_key_for(other) != key  # another model config: another model
 
 
 def test_forced_decoding_gives_attention_for_a_user_translation(tiny_package, engine, sample_sentences):

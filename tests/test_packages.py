@@ -53,9 +53,12 @@ def test_default_packages_dir_is_argostranslates(monkeypatch):
 
 
 def test_install_lists_finds_and_is_seen_by_argostranslate(empty_packages, tiny_package_file):
+    from argostranslate import settings
     from argostranslate.package import get_installed_packages
 
+    argos_folder = settings.package_data_dir
     installed = packages.install_file(tiny_package_file)
+    assert settings.package_data_dir == argos_folder  # pointed at the staging folder only meanwhile
     assert Path(installed.package_path) == empty_packages / TOP
     assert [p.package_path for p in packages.installed_packages()] == [empty_packages / TOP]
     found = packages.find_package("nl", "en")
@@ -97,7 +100,18 @@ def test_a_stray_folder_does_not_hide_packages(empty_packages, tiny_package_file
     (empty_packages / "half-copied").mkdir()
     (empty_packages / "broken").mkdir()
     (empty_packages / "broken" / "metadata.json").write_text("{not json", encoding="utf-8")
+    (empty_packages / "a-list").mkdir()
+    (empty_packages / "a-list" / "metadata.json").write_text("[1, 2]", encoding="utf-8")
     assert [p.from_code for p in packages.installed_packages()] == ["nl"]
+
+
+def test_hidden_leftovers_are_not_listed(empty_packages, tiny_package_file):
+    """A removal interrupted after its atomic rename leaves a complete hidden copy: not a package."""
+    packages.install_file(tiny_package_file)
+    shutil.copytree(empty_packages / TOP, empty_packages / f".bireader-removed-{TOP}")
+    assert [Path(p.package_path).name for p in packages.installed_packages()] == [TOP]
+    packages.remove("nl-en")
+    assert packages.installed_packages() == []
 
 
 def _bad_packages(src: Path, tmp: Path) -> dict[str, tuple[Path, str]]:
