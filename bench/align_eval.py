@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from reader.align import align
+from reader.align import ALIGNER_VERSION, align
 
 _LINK = re.compile(r"(\d+)([-?])(\d+)")
 
@@ -147,8 +147,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.verbose:
             show(pair, predicted)
     elapsed = time.perf_counter() - started
-    print(f"{len(pairs)} sentence pairs, dictionary: {'yes' if dictionary else 'no'}, "
-          f"attention: {args.attention}, {1000 * elapsed / max(1, len(pairs)):.1f} ms per pair")
+    print(f"{len(pairs)} sentence pairs, aligner {ALIGNER_VERSION}, "
+          f"dictionary: {'yes' if dictionary else 'no'}, attention: {args.attention}, "
+          f"{1000 * elapsed / max(1, len(pairs)):.1f} ms per pair")
     print(primary.line("primary"))
     print(everything.line("all"))
     print(f"aer={100 * everything.aer:.1f}")

@@ -6,8 +6,10 @@ dictionary (Dutch surface form and lemma against the English surface form and le
 cognates by spelling similarity after Dutch->English spelling normalisation. Confident links
 become anchors that fix the local diagonal, a position prior breaks ties (which "de" is which
 "the"), and the two directions are symmetrised grow-diag-final-and style. Model attention, when
-given, only fills in words the lexical evidence left open. Phrase pairs (including Dutch
-discontinuous units such as separable verbs) are extracted from the links so the UI can
+given, only fills in words the lexical evidence left open. Dutch discontinuous units link
+as one: separable verbs ("haalde ... uit" <-> "lashed out"), split adverbial pronouns
+("er ... van" <-> "about it") and a finite auxiliary with the verb at the end of its clause
+("heeft ... gevraagd" <-> "asked"). Phrase pairs are extracted from the links so the UI can
 highlight a whole unit.
 """
 
@@ -41,7 +43,7 @@ __all__ = [
     "word_attention",
 ]
 
-ALIGNER_VERSION = "2"
+ALIGNER_VERSION = "3"
 MAX_PHRASE = 7
 
 Side = Literal["nl", "en"]
@@ -88,6 +90,9 @@ class Alignment:
     links: list[Link]
     phrases: list[PhrasePair]
     aligner_version: str = ALIGNER_VERSION
+    # Separable verbs split over the sentence: Dutch verb index -> its particle's index, so a
+    # dictionary lookup of "haalde" can ask for "uithalen" whatever the links are.
+    particles: dict[int, int] = field(default_factory=dict)
     # Lookups for hover, computed once: word -> its smallest phrase pair / its links.
     _smallest: dict[str, list[int]] = field(init=False, repr=False, compare=False)
     _by_word: dict[str, dict[int, list[Link]]] = field(init=False, repr=False, compare=False)
@@ -116,6 +121,7 @@ class Alignment:
             "phrases": [
                 [list(p.nl_span), list(p.en_span), round(p.confidence, 3)] for p in self.phrases
             ],
+            "particles": [[verb, particle] for verb, particle in sorted(self.particles.items())],
         }
 
     @classmethod
@@ -134,11 +140,20 @@ class Alignment:
                     for a, b, c in data["phrases"]
                 ],
                 aligner_version=str(data["version"]),
+                particles={int(v): int(p) for v, p in data.get("particles", ())},
             )
         except (ValueError, KeyError, TypeError, IndexError) as exc:
             raise AlignmentError(
                 f"A stored alignment could not be read ({exc}): realign the sentence."
             ) from exc
+
+    def particle_of(self, verb: int) -> int | None:
+        """The particle of separable verb ``verb`` ("haalde" -> "uit"), or None."""
+        return self.particles.get(verb)
+
+    def verb_of(self, particle: int) -> int | None:
+        """The verb whose separated particle is ``particle``, or None."""
+        return next((v for v, p in self.particles.items() if p == particle), None)
 
     def links_of(self, side: Side, index: int) -> list[Link]:
         """The links of word ``index`` on ``side`` (empty for an unaligned word)."""
@@ -300,6 +315,39 @@ _ADVERB_PREPOSITIONS = {
     "zonder": ("without",), "binnen": ("within", "inside"), "boven": ("above", "over"),
 }
 
+# Finite auxiliaries that send a participle to the end of the clause ("heeft ... gevraagd"),
+# and modals that send an infinitive there ("wil ... praten").
+_NL_PERFECT = frozenset(
+    "heb hebt heeft hebben had hadden ben bent is zijn was waren word wordt worden werd werden"
+    .split()
+)
+_NL_MODALS = frozenset(
+    "zal zult zullen zou zouden wil wilt willen wilde wilden wou kan kunt kunnen kon konden"
+    " moet moeten moest moesten mag mogen mocht mochten".split()
+)
+_NL_AUXILIARIES = _NL_PERFECT | _NL_MODALS
+_EN_AUXILIARIES = frozenset(
+    "have has had will would shall should can could may might must is are was were be been am"
+    " do does did want wants wanted".split()
+)
+# Verbs among the function words; other function words are never a clause's final verb.
+_NL_VERB_WORDS = _NL_AUXILIARIES | frozenset(
+    "doen gaan komen laten gedaan gegaan gekomen gelaten geweest gehad geworden".split()
+)
+_SUBORDINATORS = frozenset("dat of om die wat waar hoe wie".split())
+# Words that end a clause for the verb at its end.
+_NL_CLAUSE_WORDS = frozenset("maar want omdat terwijl zodat nadat voordat hoewel toen".split())
+# English particles of phrasal verbs: "lashed out", "gave up".
+_EN_PARTICLES = frozenset(
+    "out up down off in on away back over through along around about together forward apart"
+    " aside".split()
+)
+# Words that open a noun phrase: a preposition before one is not stranded ("er ... van de").
+_NP_START = frozenset(
+    "de het een 'n 't dit dat deze die zijn haar hun mijn m'n jouw uw ons onze jullie geen alle"
+    " elke ieder iedere veel weinig enkele sommige beide welke".split()
+)
+
 # English words a translation adds with no Dutch counterpart; kept out of cognate matching.
 _EN_FUNCTION = frozenset(
     "the a an of to in on at for with by from and or but not no be is are was were been being"
@@ -361,6 +409,9 @@ COGNATE_MIN = 0.55
 FALSE_FRIEND = 0.45
 SEPARABLE = 0.8
 GAP_FILL = 0.35
+GAP_CONTENT = 0.3  # the one content word of an uneven gap ("overlegden" <-> "talked for")
+PHRASAL = 0.45  # the verb of an English phrasal verb whose particle a Dutch particle took
+AUXILIARY = 0.3  # a finite auxiliary linked through the verb at the end of its clause
 BLOCK = 0.8  # confidence of a multi-word rendering's words, relative to its score
 ATTENTION_MIN = 0.3
 ATTENTION_MAX_FERTILITY = 3  # most words one attention-only link may fan out to
@@ -476,7 +527,24 @@ def _en_keys(lower: str) -> tuple[str, ...]:
     if lower.endswith(("n't", "n’t")):
         base = _NEGATIONS.get(lower, lower[:-3])
         keys += [base, en_lemma(base).lower(), "not", "n't"]
+    adjective = _adverb_base(lower)
+    if adjective:
+        keys.append(adjective)
     return tuple(dict.fromkeys(keys))
+
+
+def _adverb_base(lower: str) -> str | None:
+    """The adjective of an English -ly adverb ("safely" -> "safe"): a Dutch adjective serves
+    as its own adverb, so "veilig" glossed "safe" renders "safely" too."""
+    if len(lower) < 6 or not lower.endswith("ly") or not lower.isalpha():
+        return None
+    if lower.endswith("ically"):
+        return lower[:-4]  # "basically" -> "basic"
+    if lower.endswith("ily"):
+        return lower[:-3] + "y"  # "happily" -> "happy"
+    if lower.endswith("bly"):
+        return lower[:-1] + "e"  # "probably" -> "probable"
+    return lower[:-2]
 
 
 @lru_cache(maxsize=1 << 16)
@@ -522,6 +590,11 @@ class _Scorer:
         self.blocks: list[tuple[int, range, float]] = []
         # (verb, particle) of separable verbs found in the dictionary ("belde ... op").
         self.separable: list[tuple[int, int]] = []
+        # Discontinuous Dutch units and the English words rendering them ("er ... van" -> "about
+        # it"): every member links to every word once one of them is linked.
+        self.units: list[tuple[tuple[int, ...], range, float]] = []
+        # Dutch words the dictionary knows only as compounds ("topoverleg" = top + overleg).
+        self.compounds: set[int] = set()
         self.en_index: dict[str, list[int]] = {}
         for j, w in enumerate(en):
             for key in w.keys:
@@ -534,6 +607,7 @@ class _Scorer:
     def run(self) -> np.ndarray:
         self.identical_and_punctuation()
         self.tables()
+        self.split_adverbs()
         if self.dictionary is not None:
             self.dictionary_glosses()
             self.separable_verbs()
@@ -543,11 +617,10 @@ class _Scorer:
     def identical_and_punctuation(self) -> None:
         en_by_text: dict[str, list[int]] = {}
         for j, w in enumerate(self.en):
-            key = w.number or (w.lower if w.is_word else _PUNCT_CLASSES.get(w.text, w.text))
-            en_by_text.setdefault(key, []).append(j)
+            for key in _match_keys(w):
+                en_by_text.setdefault(key, []).append(j)
         for i, w in enumerate(self.nl):
-            key = w.number or (w.lower if w.is_word else _PUNCT_CLASSES.get(w.text, w.text))
-            found = en_by_text.get(key)
+            found = {j for key in _match_keys(w) for j in en_by_text.get(key, ())}
             if found:
                 score = self.identical_score(w)
                 for j in found:
@@ -583,15 +656,22 @@ class _Scorer:
                 self.multiword(i, gloss, score, part)
             score = other
 
-    def multiword(self, i: int, gloss: tuple[str, ...], score: float, part: float | None) -> None:
+    def occurrences(self, gloss: tuple[str, ...]) -> list[range]:
+        """Where the English words of ``gloss`` stand next to each other, in order."""
         en, k = self.en, len(gloss)
+        return [
+            range(j, j + k)
+            for j in self.en_index.get(gloss[0], ())
+            if j + k <= len(en) and all(gloss[t] in en[j + t].keys for t in range(1, k))
+        ]
+
+    def multiword(self, i: int, gloss: tuple[str, ...], score: float, part: float | None) -> None:
         matched = False
-        for j in self.en_index.get(gloss[0], ()):
-            if j + k <= len(en) and all(gloss[t] in en[j + t].keys for t in range(1, k)):
-                for t in range(k):
-                    self.put(i, j + t, score)
-                self.blocks.append((i, range(j, j + k), score))
-                matched = True
+        for block in self.occurrences(gloss):
+            for j in block:
+                self.put(i, j, score)
+            self.blocks.append((i, block, score))
+            matched = True
         if not matched and part is not None:
             for g in gloss:
                 if g not in _EN_FUNCTION:
@@ -614,10 +694,38 @@ class _Scorer:
             if w.is_word and not w.number and w.lower not in FUNCTION_WORDS:
                 glosses, compound = _dictionary_glosses(self.dictionary, w.text)
                 if compound:  # glosses of the parts: weaker, and never a function word
+                    self.compounds.add(i)
                     glosses = tuple(g for g in glosses if len(g) > 1 or _content_word(g[0]))
                     self.glosses(i, glosses, DICT_COMPOUND, DICT_COMPOUND, DICT_COMPOUND)
                 else:
                     self.glosses(i, glosses, DICT_SINGLE, DICT_SINGLE, DICT_PART)
+
+    def split_adverbs(self) -> None:
+        """"er ... van" is "ervan" split over the clause: rendered together ("about it").
+
+        Only a stranded preposition (at the clause end, or before a verb, not before a noun
+        phrase) counts, and only a two-word rendering found in order in the English, so a
+        plain "er" ("there is") or preposition keeps its own links.
+        """
+        nl = self.nl
+        for e, w in enumerate(nl):
+            objects = _PRONOUN_PARTS.get(w.lower)
+            if objects is None:
+                continue
+            for p in range(e + 1, min(len(nl), e + 12)):
+                if _ends_clause(nl[p]):
+                    break
+                prepositions = _ADVERB_PREPOSITIONS.get(nl[p].lower)
+                if prepositions is None or not _stranded(nl, p):
+                    continue
+                for r in prepositions:
+                    for o in objects:
+                        for block in self.occurrences((*r.split(), o)):
+                            for j in block:
+                                self.put(e, j, FUNCTION_FIRST)
+                                self.put(p, j, FUNCTION_FIRST)
+                            self.units.append(((e, p), block, FUNCTION_FIRST))
+                break
 
     def separable_verbs(self) -> None:
         """A particle after a verb ("haalde ... uit") scores with the verb "uithalen" as a whole.
@@ -642,8 +750,9 @@ class _Scorer:
                 verb = nl_lemma(nl[v].lower)
                 if not verb.endswith("en") or verb.startswith(w.lower):
                     continue
-                glosses, compound = _dictionary_glosses(self.dictionary, w.lower + verb)
-                if not glosses or compound:
+                joined = w.lower + verb  # "uit" + "halen": looked up as "uithalen"
+                glosses, compound = _dictionary_glosses(self.dictionary, joined)
+                if compound or not _has_headword(self.dictionary, joined, default=bool(glosses)):
                     continue
                 self.separable.append((v, p))
                 for gloss in glosses:
@@ -741,10 +850,42 @@ def _content_word(word: str) -> bool:
     return len(word) > 2 and word not in _EN_FUNCTION
 
 
+def _has_headword(dictionary: Lexicon | None, word: str, default: bool = False) -> bool:
+    """Whether ``word`` is itself a headword; ``default`` when the lexicon cannot say."""
+    try:
+        return word in dictionary  # type: ignore[operator]
+    except TypeError:
+        return default
+
+
+def _match_keys(w: _Word) -> tuple[str, ...]:
+    """Keys for identical tokens: a number by its value and as written ("3.000" copied from the
+    Dutch is 3000 in Dutch, 3.0 in English), punctuation by its class."""
+    if w.number:
+        return (w.number, w.lower) if w.number != w.lower else (w.number,)
+    return (w.lower,) if w.is_word else (_PUNCT_CLASSES.get(w.text, w.text),)
+
+
+def _ends_clause(w: _Word) -> bool:
+    return (not w.is_word and (w.text in _CLAUSE_BREAKS or w.text in ".!?")) or (
+        w.lower in _NL_CLAUSE_WORDS
+    )
+
+
+def _stranded(nl: list[_Word], p: int) -> bool:
+    """A preposition without its noun phrase: at the clause end or before a verb or adverb."""
+    if p + 1 >= len(nl) or not nl[p + 1].is_word:
+        return True
+    after = nl[p + 1]
+    return not (after.lower in _NP_START or after.number or after.capitalised)
+
+
 @lru_cache(maxsize=1 << 16)
-def _gloss_word(word: str) -> str:
-    word = word.strip(".,;:!?()\"'")
-    return en_lemma(word).lower() if word.isalpha() else word
+def _verb_like(lower: str) -> bool:
+    """A verb form by its lemma: "gevraagd" (vragen), "veroorzaakt", "praten"."""
+    if not lower.isalpha() or len(lower) < 3:
+        return False
+    return nl_lemma(lower).lower().replace("_", "").endswith("en")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -901,20 +1042,166 @@ def _complete_blocks(
                     en_aligned.add(j)
 
 
-def _attach_particles(
-    links: dict[tuple[int, int], float], separable: list[tuple[int, int]]
+def _links_by_word(
+    links: dict[tuple[int, int], float],
+) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+    nl_links: dict[int, set[int]] = {}
+    en_links: dict[int, set[int]] = {}
+    for i, j in links:
+        nl_links.setdefault(i, set()).add(j)
+        en_links.setdefault(j, set()).add(i)
+    return nl_links, en_links
+
+
+def _complete_units(
+    links: dict[tuple[int, int], float], units: list[tuple[tuple[int, ...], range, float]]
 ) -> None:
-    """An unlinked particle of a separable verb shares the verb's links ("op" -> "called")."""
-    for verb, particle in separable:
-        if any(i == particle for i, _ in links):
+    """Once one member of a discontinuous unit links into its rendering, every member links to
+    every word of it ("er ... van" <-> "about it"), as long as nothing else claims them."""
+    for members, block, score in units:
+        nl_links, en_links = _links_by_word(links)
+        if not any(j in block for m in members for j in nl_links.get(m, ())):
             continue
-        for (i, j), score in list(links.items()):
-            if i == verb:
-                links[(particle, j)] = min(score, SEPARABLE)
+        free_nl = [m for m in members if nl_links.get(m, set()) <= set(block)]
+        free_en = [j for j in block if en_links.get(j, set()) <= set(members)]
+        for m in free_nl:
+            for j in free_en:
+                links.setdefault((m, j), 0.5 * score)
+
+
+def _compound_renderings(
+    links: dict[tuple[int, int], float], compounds: set[int], en: list[_Word]
+) -> None:
+    """A Dutch compound linked through one of its parts to one English word takes the free
+    content word beside it: the English rendering is a compound too ("topoverleg" <->
+    "summit talks"). Only when one side of that word is free, so the choice is clear."""
+    nl_links, en_links = _links_by_word(links)
+    for i in sorted(compounds):
+        targets = nl_links.get(i, set())
+        if len(targets) != 1:
+            continue
+        (j,) = targets
+        free = [k for k in (j - 1, j + 1) if 0 <= k < len(en) and k not in en_links
+                and _en_content(en[k])]
+        if len(free) == 1:
+            links[(i, free[0])] = GAP_CONTENT
+            en_links[free[0]] = {i}
+
+
+def _phrasal_verbs(
+    links: dict[tuple[int, int], float], separable: list[tuple[int, int]], en: list[_Word]
+) -> None:
+    """A Dutch separable verb rendered by an English phrasal verb takes both of its words:
+    "haalde ... uit" <-> "lashed out" when "uit" took "out", "geeft ... op" <-> "gives up"."""
+    for v, p in separable:
+        nl_links, en_links = _links_by_word(links)
+        members = {v, p}
+        for j in sorted(nl_links.get(v, set()) | nl_links.get(p, set())):
+            if en[j].lower in _EN_PARTICLES and j > 0:
+                verb_j, particle_j = j - 1, j
+            elif j + 1 < len(en) and en[j + 1].lower in _EN_PARTICLES:
+                verb_j, particle_j = j, j + 1
+            else:
+                continue
+            if not _en_content(en[verb_j]):
+                continue
+            if not (en_links.get(verb_j, set()) | en_links.get(particle_j, set())) <= members:
+                continue
+            for i in members:
+                for k in (verb_j, particle_j):
+                    links.setdefault((i, k), PHRASAL)
+            break
+
+
+def _attach_particles(
+    links: dict[tuple[int, int], float], separable: list[tuple[int, int]], en: list[_Word]
+) -> None:
+    """An unlinked particle of a separable verb shares the verb's links ("op" -> "called");
+    an unlinked verb shares its particle's content-word links ("komen" -> "amount" when
+    "neer" took it), not a preposition the particle may have been mistaken for."""
+    for verb, particle in separable:
+        for lone, other in ((particle, verb), (verb, particle)):
+            if any(i == lone for i, _ in links):
+                continue
+            for (i, j), score in list(links.items()):
+                if i == other and (lone == particle or _en_content(en[j])):
+                    links[(lone, j)] = min(score, SEPARABLE)
+
+
+def _auxiliaries(links: dict[tuple[int, int], float], nl: list[_Word], en: list[_Word]) -> None:
+    """An unlinked finite auxiliary takes the English auxiliary before the verb that ends its
+    clause ("heeft ... gevraagd" <-> "has asked"), or that verb itself when English has none
+    ("heeft ... gevraagd" <-> "asked"): either way the two form one discontinuous phrase.
+
+    Auxiliaries inside the final cluster ("zou ... hebben kunnen doen") are not finite: they
+    belong to the cluster, not to the verb at its end.
+    """
+    in_cluster: set[int] = set()
+    for a, w in enumerate(nl):
+        if w.lower not in _NL_AUXILIARIES or a in in_cluster:
+            continue
+        verb = _clause_final_verb(nl, a, participle=w.lower in _NL_PERFECT)
+        if verb is None:
+            continue
+        in_cluster.update(range(a + 1, verb + 1))
+        nl_links, en_links = _links_by_word(links)
+        targets = sorted(nl_links.get(verb, ()))
+        if a in nl_links or not targets:
+            continue
+        if targets[0] > 0 and en[targets[0] - 1].lower == "to":
+            continue  # "unable to make": the modal went into another word
+        k = targets[0] - 1
+        while k >= 0 and targets[0] - k <= 3 and en[k].is_word and en[k].lower not in _EN_AUXILIARIES:
+            k -= 1  # adverbs between: "has already asked", "could not make"
+        if k >= 0 and targets[0] - k <= 3 and en[k].lower in _EN_AUXILIARIES:
+            if k not in en_links:
+                links[(a, k)] = AUXILIARY
+            continue
+        for j in targets:
+            links[(a, j)] = AUXILIARY
+
+
+def _clause_final_verb(nl: list[_Word], a: int, participle: bool) -> int | None:
+    """The last participle (or, after a modal, infinitive) of the clause that auxiliary ``a``
+    opens: "gevraagd", or "doen" of "zou ... hebben kunnen doen". The clause ends at
+    punctuation, a conjunction, or a subordinate clause opening right after a verb
+    ("gezegd dat ...")."""
+    found = None
+    end = min(len(nl), a + 16)
+    for k in range(a + 1, end):
+        w = nl[k]
+        if _ends_clause(w) or (found == k - 1 and w.lower in _SUBORDINATORS):
+            break
+        if (w.lower in _NL_AUXILIARIES and w.lower != "zijn"  # (also "his")
+                and k + 1 < end and not _verb_like(nl[k + 1].lower)):
+            break  # another finite verb: a new clause ("zijn helder en daaraan heeft ...")
+        if not w.is_word or w.capitalised or not _verb_like(w.lower):
+            continue
+        if participle == (w.keys[-1] == w.lower):
+            continue  # a participle is inflected ("gevraagd"), an infinitive is its lemma
+        if w.lower in FUNCTION_WORDS:
+            # "zijn", "kunnen", "doen": verbs only at the clause end or in the final cluster
+            after = nl[k + 1] if k + 1 < len(nl) else None
+            if w.lower not in _NL_VERB_WORDS or not (
+                after is None or _ends_clause(after) or _verb_like(after.lower)
+            ):
+                continue
+        found = k
+    return found
+
+
+def _en_content(w: _Word) -> bool:
+    return w.is_word and not w.number and w.lower not in _EN_FUNCTION
+
+
+def _nl_content(w: _Word) -> bool:
+    return w.is_word and not w.number and w.lower not in FUNCTION_WORDS
 
 
 def _fill_gaps(links: dict[tuple[int, int], float], nl: list[_Word], en: list[_Word]) -> None:
-    """Between two links, equally many unaligned words on both sides (up to 3) pair up in order."""
+    """Between two links, equally many unaligned words on both sides (up to 3) pair up in order;
+    in uneven gaps of up to 3 words a side, the one content word of each pairs up, weakly
+    ("overlegden" <-> "talked for")."""
     nl_links: dict[int, list[int]] = {}
     en_aligned: set[int] = set()
     for i, j in links:
@@ -933,14 +1220,43 @@ def _fill_gaps(links: dict[tuple[int, int], float], nl: list[_Word], en: list[_W
         j_after = min(nl_links[i]) if i < n else m
         run_nl = range(start, i)
         run_en = range(j_before + 1, j_after)
-        if not 1 <= len(run_nl) <= 3 or len(run_nl) != len(run_en):
+        if not 1 <= len(run_nl) <= 3:
             continue
-        if any(j in en_aligned for j in run_en):
+        if not 1 <= len(run_en) <= 3 or any(j in en_aligned for j in run_en):
+            if len(run_nl) == 1 and _nl_content(nl[start]):
+                _fill_reordered_gap(links, start, j_before, en, en_aligned)
             continue
-        pairs = list(zip(run_nl, run_en, strict=True))
-        if all(nl[a].is_word and en[b].is_word for a, b in pairs):
-            for p in pairs:
-                links[p] = GAP_FILL
+        if len(run_nl) == len(run_en):
+            pairs = list(zip(run_nl, run_en, strict=True))
+            if all(nl[a].is_word and en[b].is_word for a, b in pairs):
+                for p in pairs:
+                    links[p] = GAP_FILL
+                en_aligned.update(run_en)
+                continue
+        en_content = [b for b in run_en if _en_content(en[b])]
+        if len(run_nl) == 1 and _nl_content(nl[start]) and len(en_content) == 1:
+            links[(start, en_content[0])] = GAP_CONTENT
+            en_aligned.add(en_content[0])
+
+
+def _fill_reordered_gap(
+    links: dict[tuple[int, int], float], i: int, j_before: int, en: list[_Word],
+    en_aligned: set[int],
+) -> None:
+    """Where the English between the neighbours' links is long or reordered, the unaligned
+    words right after the left neighbour's rendering hold the word's rendering if they hold
+    exactly one content word ("het overleg" <-> "the talks,")."""
+    run = []
+    j = j_before + 1
+    while j < len(en) and j not in en_aligned and len(run) < 4:
+        run.append(j)
+        j += 1
+    if len(run) > 3:
+        return  # a long free stretch: no telling which word is meant
+    content = [k for k in run if _en_content(en[k])]
+    if run and len(content) == 1:
+        links[(i, content[0])] = GAP_CONTENT
+        en_aligned.add(content[0])
 
 
 def _fill_from_attention(
@@ -1226,18 +1542,21 @@ def align(
         )
     if not nl_tokens or not en_tokens:
         return Alignment(nl_tokens, en_tokens, [], [])
-    links = _link_words(_words(nl_tokens, "nl"), _words(en_tokens, "en"), dictionary, A)
+    links, separable = _link_words(
+        _words(nl_tokens, "nl"), _words(en_tokens, "en"), dictionary, A
+    )
     link_list = [Link(i, j, round(c, 4)) for (i, j), c in sorted(links.items())]
     phrases = extract_phrases(
         link_list, len(nl_tokens), len(en_tokens), nl_is_word=[t.is_word for t in nl_tokens]
     )
-    return Alignment(nl_tokens, en_tokens, link_list, phrases)
+    return Alignment(nl_tokens, en_tokens, link_list, phrases, particles=dict(separable))
 
 
 def _link_words(
     nl: list[_Word], en: list[_Word], dictionary: Lexicon | None, A: np.ndarray | None
-) -> dict[tuple[int, int], float]:
-    """Lexical scores -> two symmetrised passes -> multi-word units -> fill-ins."""
+) -> tuple[dict[tuple[int, int], float], list[tuple[int, int]]]:
+    """Lexical scores -> two symmetrised passes -> multi-word and discontinuous units ->
+    fill-ins. Returns the links and the separable verbs as (verb, particle)."""
     scorer = _Scorer(nl, en, dictionary)
     L = scorer.run()
     first = _symmetrise(_combine(L, _mutual_best(L, ANCHOR)))
@@ -1245,8 +1564,13 @@ def _link_words(
     S = _combine(L, [p for p in first if L[p] >= REFINE_ANCHOR])
     links = _confidences(S, L, _symmetrise(S))
     _complete_blocks(links, scorer.blocks)
+    _complete_units(links, scorer.units)
+    _compound_renderings(links, scorer.compounds, en)
+    _phrasal_verbs(links, scorer.separable, en)
+    _attach_particles(links, scorer.separable, en)
+    _auxiliaries(links, nl, en)
     if A is not None:  # the model's guess beats the position-only gap filling below
         _fill_from_attention(links, A, nl, en)
     _fill_gaps(links, nl, en)
-    _attach_particles(links, scorer.separable)
-    return links
+    _attach_particles(links, scorer.separable, en)
+    return links, scorer.separable

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 __all__ = [
     "NO_ATTENTION",
     "ForcingEngine",
+    "align_text",
     "alignment_key",
     "document_alignments",
     "open_dictionary_or_none",
@@ -280,6 +281,29 @@ def document_alignments(
             flush()
     flush()
     return {sid: found[key] for key, ids in ids_by_key.items() for sid in ids}
+
+
+# ---------------------------------------------------------------- one pair, no library
+
+
+def align_text(
+    nl: str,
+    en: str,
+    *,
+    pretokenized: bool = False,
+    dictionary: Lexicon | None = None,
+) -> tuple[Alignment, str | None]:
+    """Align one pair without storing it (the CLI's ``align``); returns the alignment and a
+    warning for the user, or None.
+
+    A dictionary that fails mid-lookup (a damaged data chunk) is dropped, the pair is aligned
+    without it, and the warning says so, as ``document_alignments`` does per sentence.
+    """
+    try:
+        return aligner.align(nl, en, pretokenized=pretokenized, dictionary=dictionary), None
+    except DictionaryError as err:
+        alignment = aligner.align(nl, en, pretokenized=pretokenized, dictionary=None)
+        return alignment, f"The dictionary failed, so this pair was aligned without it: {err}"
 
 
 # ---------------------------------------------------------------- the dictionary is optional

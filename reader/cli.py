@@ -192,10 +192,15 @@ def cmd_define(args: argparse.Namespace) -> int:
 
 
 def cmd_align(args: argparse.Namespace) -> int:
-    from reader.align import align
+    from reader.alignments import align_text, open_dictionary_or_none
 
-    dictionary = _optional_dictionary()
-    result = align(args.dutch, args.english, pretokenized=args.pretokenized, dictionary=dictionary)
+    dictionary, problem = open_dictionary_or_none()
+    if problem:
+        _warn(f"{problem} Aligning without it.")
+    result, problem = align_text(args.dutch, args.english, pretokenized=args.pretokenized,
+                                 dictionary=dictionary)
+    if problem:
+        _warn(problem)
     if args.format == "json":
         print(json.dumps(_alignment_report(result), ensure_ascii=False, indent=2))
     else:
@@ -234,17 +239,6 @@ def _warn(message: str) -> None:
 
 def _as_list(results):
     return results if isinstance(results, list) else [results]
-
-
-def _optional_dictionary():
-    from reader.dictionary import Dictionary
-    from reader.errors import DictionaryError
-
-    try:
-        return Dictionary.open()
-    except DictionaryError as err:
-        _warn(f"{err} Aligning without it.")
-        return None
 
 
 def _model_key_or_none() -> str | None:

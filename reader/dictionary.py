@@ -6,7 +6,9 @@ The ``.dict.dz`` is dictzip (gzip plus a chunk table in the header), so a lookup
 one or two ~58 KB chunks instead of the whole file; the index is parsed on the first lookup.
 
 A word is looked up as written, then by its lemma, then as a separable verb (with its
-particle), then as a compound of known headwords, so most words of an article find an entry.
+particle), then without a plural ending or as the verb of an agent noun ("onderzoekers" ->
+"onderzoeken"), and only then as a compound of known headwords, so most words of an article
+find an entry and a plural is never split ("verdachten" is not "ver" + "denken").
 """
 
 from __future__ import annotations
@@ -471,6 +473,69 @@ def stem_infinitives(stem: str) -> list[str]:
     return forms
 
 
+_VOICED = {"v": "f", "z": "s"}
+_VOWELS = "aeiou"
+
+
+def plural_bases(word: str) -> list[str]:
+    """Singulars a Dutch plural may come from, most likely first (the caller keeps headwords).
+
+    "-'s" and "-s" are dropped as they are; "-en" undoes the spelling rules of the plural
+    (gesprekken -> gesprek, afspraken -> afspraak, brieven -> brief); "-n" follows "-e"
+    (verdachten -> verdachte) and a nominalised "-e" is dropped too (verdachte -> verdacht).
+    """
+    word = word.lower()
+    bases: list[str] = []
+    if word.endswith("'s") and len(word) > 4:
+        bases.append(word[:-2])
+    elif word.endswith("s") and len(word) > 4 and word[-2] not in "s'":
+        bases.append(word[:-1])
+    if word.endswith("en") and len(word) > 5:
+        stem = word[:-2]
+        bases.extend(_en_plural_stems(stem))
+    if word.endswith("n") and len(word) > 4 and word[-2] in "e'":
+        bases.append(word[:-1])
+    for base in list(bases):
+        if base.endswith("e") and len(base) > 4:
+            bases.append(base[:-1])
+    return list(dict.fromkeys(b for b in bases if len(b) >= _MIN_COMPOUND_PART))
+
+
+def _en_plural_stems(stem: str) -> list[str]:
+    """The singular before "-en": doubled consonant undone, open vowel doubled, v/z devoiced."""
+    if not stem.isalpha():
+        return [stem]
+    if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in _VOWELS:
+        return [stem[:-1]]  # gesprekken -> gesprek
+    last = _VOICED.get(stem[-1], stem[-1])
+    stems = [stem]
+    if last != stem[-1]:
+        stems.insert(0, stem[:-1] + last)  # brieven -> brief, huizen -> huis
+    if (
+        len(stem) > 3
+        and stem[-1] not in _VOWELS
+        and stem[-2] in "aeou"
+        and stem[-3] not in _VOWELS
+    ):
+        stems.append(stem[:-2] + stem[-2] + stem[-2] + last)  # afspraken -> afspraak
+    return stems
+
+
+def agent_noun_verbs(word: str) -> list[str]:
+    """Verbs a Dutch agent noun may come from: "onderzoeker" -> "onderzoeken",
+    "bezetter" -> "bezetten", "wandelaar" -> "wandelen"; then the bare stem ("onderzoek")."""
+    word = word.lower()
+    for suffix in ("ster", "aar", "er"):
+        stem = word.removesuffix(suffix)
+        if stem != word and len(stem) >= _MIN_COMPOUND_PART and stem.isalpha():
+            break
+    else:
+        return []
+    if suffix == "er" and len(stem) > 3 and stem[-1] == stem[-2] and stem[-1] not in _VOWELS:
+        stem = stem[:-1]  # bezetter -> bezet
+    return [*stem_infinitives(stem), stem]
+
+
 # --- the dictionary -------------------------------------------------------------------------
 
 
@@ -571,6 +636,11 @@ class Dictionary:
         if not results:
             for key in (*self._participle_keys(surface), *stem_infinitives(surface)):
                 add(key, "lemma")
+        if not results:
+            self._add_first(add, self._plural_keys(surface))
+        if not results:
+            self._add_first(add, [v for base in (surface, *plural_bases(surface))
+                                  for v in agent_noun_verbs(base)])
         if particle:
             for base in (*lemmas, surface):
                 add(normalize_key(particle) + base, "separable")
@@ -636,6 +706,21 @@ class Dictionary:
                 keys.append(key)
         return keys
 
+    def _add_first(self, add: Callable[[str, How], None], keys: Iterable[str]) -> None:
+        """Look up the first of ``keys`` that is a full headword (guesses: one is enough)."""
+        for key in keys:
+            if self._kind(key) == FULL_WORD:
+                add(key, "lemma")
+                return
+
+    def _plural_keys(self, surface: str) -> list[str]:
+        """Singulars of a plural, each also by its lemma ("verdachten" -> verdachte -> verdacht)."""
+        keys = []
+        for base in plural_bases(surface):
+            keys.append(base)
+            keys.extend(self._lemma_keys(base))
+        return list(dict.fromkeys(keys))
+
     def _participle_keys(self, surface: str) -> list[str]:
         """Separable-verb participles simplemma misses: "overgegeven" -> "overgeven"."""
         from reader.lemmas import nl_lemma
@@ -661,7 +746,7 @@ class Dictionary:
         return kind
 
     def _head_form(self, tail: str) -> str | None:
-        for key in (*self._lemma_keys(tail), *stem_infinitives(tail)):
+        for key in (*self._lemma_keys(tail), *stem_infinitives(tail), *plural_bases(tail)):
             if self._kind(key):
                 return key
         return None

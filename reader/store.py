@@ -538,12 +538,18 @@ def user_translations(db: Database, doc_id: int) -> dict[int, str]:
 
 
 def get_alignment(db: Database, key: str, aligner_version: str) -> Any | None:
-    """A stored alignment, or None when missing or made by another aligner version."""
+    """A stored alignment, or None when missing, made by another aligner version, or damaged
+    (a row that is not JSON is realigned and replaced, as in :func:`get_alignments`)."""
     row = db.execute(
         "SELECT data FROM alignments WHERE key = ? AND aligner_version = ?",
         [key, aligner_version],
     ).fetchone()
-    return None if row is None else json.loads(row[0])
+    if row is None:
+        return None
+    try:
+        return json.loads(row[0])
+    except (TypeError, ValueError):
+        return None
 
 
 def get_alignments(db: Database, keys: Iterable[str], aligner_version: str) -> dict[str, Any]:

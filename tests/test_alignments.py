@@ -16,6 +16,7 @@ from reader import store
 from reader.align import align
 from reader.alignments import (
     NO_ATTENTION,
+    align_text,
     alignment_key,
     document_alignments,
     open_dictionary_or_none,
@@ -111,8 +112,21 @@ def test_a_damaged_stored_row_is_realigned(db):
     assert store.get_alignment(db, key, stored_version(None)) == alignment.to_json()
 
 
+@pytest.mark.parametrize("data", ['{"version": "3", "nl": [', "", "not json", b"\x00\xff"])
+def test_a_stored_row_that_is_not_json_is_realigned_and_replaced(db, data):
+    key = alignment_key(NL, USER_EN, NO_ATTENTION)
+    with store.write_transaction(db):
+        db.execute("INSERT INTO alignments (key, aligner_version, data) VALUES (?, ?, ?)",
+                   [key, stored_version(None), data])
+    assert store.get_alignment(db, key, stored_version(None)) is None
+    alignment = sentence_alignment(db, NL, USER_EN, cached=None)
+    assert {("Lavrov", "Lavrov"), ("Koeleba", "Kuleba"), ("2", "2")} <= pairs(alignment)
+    assert store.get_alignment(db, key, stored_version(None)) == alignment.to_json()
+    assert stored_rows(db) == [(key, stored_version(None))]
+
+
 def test_a_dictionary_installed_later_realigns_what_was_aligned_without_it(db, dictionary):
-    nl, en = "Na de oorlog was de stad leeg.", "After the war the city was empty."
+    nl, en = "De stad was na de oorlog leeg.", "After the war the city was empty."
     without = sentence_alignment(db, nl, en, cached=None)
     assert not {("oorlog", "war"), ("stad", "city")} & pairs(without)
     with_dictionary = sentence_alignment(db, nl, en, cached=None, dictionary=dictionary)
@@ -214,8 +228,8 @@ def test_odd_pairs_align_and_store_without_crashing(db, request, nl, en, use_eng
         assert {("👍🏽", "👍🏽"), ("Lavrov", "Lavrov")} <= pairs(alignment)
     if nl == "oorlog":
         assert len(alignment.en_tokens) == 80
-        if engine is None:  # (with attention, reader.align links it to all 80: reported)
-            assert len(alignment.links) <= 1
+        # One word never lights up the whole sentence: attention-only links fan out to 3 at most.
+        assert len(alignment.links) <= (3 if engine is not None else 1)
 
 
 # ---------------------------------------------------------------- whole documents
@@ -247,7 +261,9 @@ def test_a_document_s_translated_sentences_are_all_aligned_in_one_pass(db, engin
     assert set(alignments) == set(expected)
     for sid, alignment in alignments.items():
         assert_fits(alignment, *expected[sid])
-        assert [t.text for t in alignment.en_tokens]  # the final translation, user's or model's
+        # The tokens cover every character of the translation shown (the user's or the model's),
+        # so every English word on screen can be hovered.
+        assert "".join(t.text for t in alignment.en_tokens) == "".join(expected[sid][1].split())
     assert ("Lavrov", "Lavrov") in pairs(alignments[edited_id])
     assert calls[0] == (0, len(expected)) and calls[-1] == (len(expected), len(expected))
     unique = {alignment_key(nl, en, engine.model_key) for nl, en in expected.values()}
@@ -356,6 +372,51 @@ def test_an_unknown_document_is_a_clear_error_and_writes_nothing(db):
     with pytest.raises(StoreError, match="no document 99"):
         document_alignments(db, 99, None)
     assert stored_rows(db) == []
+
+
+# ---------------------------------------------------------------- one pair without the library
+
+
+def damaged_chunk_dictionary(folder) -> Dictionary:
+    """A dictzip whose every chunk but the first is garbage: "oorlog" reads, later words fail."""
+    from reader import dictionary as dictmod
+
+    entries = [("aaa", "aaa\nfirst\n"), *ENTRIES]
+    write_dictd(folder, entries, chunk_length=16)
+    data = folder / "freedict-nld-eng.dict.dz"
+    raw = bytearray(data.read_bytes())
+    reader = dictmod._open_data(data)
+    for start, size in list(zip(reader.starts, reader.sizes, strict=True))[1:]:
+        raw[start : start + size] = b"\xff" * size
+    data.write_bytes(bytes(raw))
+    return Dictionary.open(folder)
+
+
+def test_align_text_uses_the_dictionary_and_warns_of_nothing(dictionary):
+    alignment, warning = align_text("De oorlog in de stad.", "The war in the city.",
+                                    dictionary=dictionary)
+    assert warning is None
+    assert {("oorlog", "war"), ("stad", "city")} <= pairs(alignment)
+    confident = {(alignment.nl_tokens[k.i].text, k.confidence) for k in alignment.links}
+    assert ("oorlog", 0.85) in confident
+
+
+def test_align_text_falls_back_to_no_dictionary_with_a_warning(tmp_path):
+    broken = damaged_chunk_dictionary(tmp_path / "broken")
+    alignment, warning = align_text("Lavrov zag de stad", "Lavrov saw the city",
+                                    dictionary=broken)
+    assert warning is not None
+    assert warning.startswith("The dictionary failed, so this pair was aligned without it: ")
+    assert "reinstall dict-freedict-nld-eng" in warning
+    assert ("Lavrov", "Lavrov") in pairs(alignment)
+    assert alignment.to_json() == align("Lavrov zag de stad", "Lavrov saw the city").to_json()
+
+
+def test_align_text_keeps_pretokenized_tokens():
+    alignment, warning = align_text("Rusland 's oorlog", "Russia 's war", pretokenized=True)
+    assert warning is None
+    assert [t.text for t in alignment.nl_tokens] == ["Rusland", "'s", "oorlog"]
+    assert ("Rusland", "Russia") in pairs(alignment)
 
 
 # ---------------------------------------------------------------- the dictionary is optional

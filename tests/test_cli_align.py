@@ -56,3 +56,33 @@ def test_define_without_dictionary(capsys, tmp_path, monkeypatch):
     code, out, err = run(capsys, "define", "oorlog")
     assert code == 1
     assert "dict-freedict-nld-eng" in err
+
+
+def _small_dictionary(folder):
+    from reader.dictionary import write_dictd
+
+    return write_dictd(folder, [("oorlog", "oorlog /orlɔx/\nwar\n"), ("spreken", "spreken\nspeak, talk\n")])
+
+
+def test_align_with_a_damaged_dictionary_index_aligns_without_it(capsys, tmp_path, monkeypatch):
+    index = _small_dictionary(tmp_path)
+    index.write_text(index.read_text(encoding="utf-8") + "garbage line without tabs\n", encoding="utf-8")
+    monkeypatch.setenv("BIREADER_DICT", str(tmp_path))
+    code, out, err = run(capsys, "align", "Lavrov sprak 2 uur .", "Lavrov spoke for 2 hours .",
+                         "--pretokenized")
+    assert code == 0
+    assert "warning" in err and "Aligning without it" in err
+    assert {"0-0", "2-3", "4-5"} <= set(out.split())
+
+
+def test_align_with_a_corrupt_dictionary_chunk_aligns_without_it(capsys, tmp_path, monkeypatch):
+    index = _small_dictionary(tmp_path)
+    data = index.with_suffix(".dict.dz")
+    raw = bytearray(data.read_bytes())
+    raw[-20:-8] = b"\xff" * 12  # damage the deflate stream, keep the header and chunk table
+    data.write_bytes(bytes(raw))
+    monkeypatch.setenv("BIREADER_DICT", str(tmp_path))
+    code, out, err = run(capsys, "align", "De oorlog .", "The war .", "--pretokenized")
+    assert code == 0, err
+    assert "aligned without it" in err and "damaged" in err
+    assert "2-2" in out.split()

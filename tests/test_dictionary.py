@@ -20,11 +20,13 @@ from reader import dictionary as dictmod
 from reader.dictionary import (
     Dictionary,
     Entry,
+    agent_noun_verbs,
     decode_number,
     encode_number,
     format_entries,
     parse_entry,
     parse_index,
+    plural_bases,
     write_dictd,
     write_dictzip,
 )
@@ -173,6 +175,64 @@ def test_compounds_split_into_known_headwords(small):
     # A noun made of a verb stem finds its verb.
     assert small.lookup("topoverleg")[0].parts == ("top", "overleggen")
     assert how(small.lookup("overleg")) == [("lemma", "overleggen")]
+
+
+DERIVED = [
+    ("onder", "onder /ɔndər/\nunder, below\n"),
+    ("zoeker", "zoeker /zukər/\nseeker, viewfinder\n"),
+    ("onderzoeken", "onderzoeken /ɔndərzukən/\ninvestigate, examine\n"),
+    ("ver", "ver /vɛr/\nfar, distant\n"),
+    ("denken", "denken /dɛŋkən/\nthink\n"),
+    ("verdacht", "verdacht /vərdɑxt/\nsuspect, suspicious\n"),
+    ("gesprek", "gesprek /ɣəsprɛk/\nconversation, talk\n"),
+    ("afspraak", "afspraak /ɑfsprak/\nagreement, appointment\n"),
+    ("brief", "brief /brif/\nletter\n"),
+    ("regio", "regio /reɣijo/\nregion\n"),
+    ("top", "top /tɔp/\nsummit, top\n"),
+    ("overleggen", "overleggen /ovərlɛɣən/\nconsult, confer\n"),
+]
+
+
+@pytest.fixture
+def derived(tmp_path) -> Dictionary:
+    return Dictionary.open(build(tmp_path / "derived", DERIVED))
+
+
+def test_plurals_and_agent_nouns_are_tried_before_compounds(derived):
+    """"onderzoekers" is not "onder" + "zoeker", "verdachten" is not "ver" + "denken"."""
+    assert how(derived.lookup("verdachten")) == [("lemma", "verdacht")]
+    assert how(derived.lookup("onderzoekers")) == [("lemma", "onderzoeken")]
+    assert how(derived.lookup("onderzoeker")) == [("lemma", "onderzoeken")]
+    assert derived.translations("verdachten") == {"suspect", "suspicious"}
+    assert "far" not in derived.translations("verdachten")
+    # Spelling rules of the plural are undone; compounds still split when nothing else fits.
+    assert how(derived.lookup("gesprekken")) == [("lemma", "gesprek")]
+    assert how(derived.lookup("afspraken")) == [("lemma", "afspraak")]
+    assert how(derived.lookup("brieven")) == [("lemma", "brief")]
+    assert how(derived.lookup("topoverleg")) == [("compound", "top+overleggen")]
+    assert how(derived.lookup("onderzoek")) == [("lemma", "onderzoeken")]  # a verb stem noun
+
+
+def test_plural_bases_undo_dutch_plural_spelling():
+    assert plural_bases("onderzoekers")[0] == "onderzoeker"
+    assert plural_bases("regio's") == ["regio"]
+    assert "verdacht" in plural_bases("verdachten") and "verdachte" in plural_bases("verdachten")
+    assert plural_bases("gesprekken")[0] == "gesprek"
+    assert "afspraak" in plural_bases("afspraken")
+    assert plural_bases("brieven")[0] == "brief" and plural_bases("huizen")[0] == "huis"
+    assert plural_bases("oorlog") == [] and plural_bases("bus") == []
+    assert agent_noun_verbs("onderzoeker")[:1] == ["onderzoeken"]
+    assert "bezetten" in agent_noun_verbs("bezetter")
+    assert agent_noun_verbs("oorlog") == []
+
+
+def test_real_freedict_finds_plurals_before_compounds():
+    d = Dictionary.open(REAL_DIR)
+    assert how(d.lookup("verdachten")) == [("lemma", "verdacht")]
+    assert how(d.lookup("onderzoekers")) == [("lemma", "onderzoeken")]
+    assert "investigate" in d.translations("onderzoekers")
+    assert how(d.lookup("gewonden")) == [("lemma", "gewond")]
+    assert d.lookup("gespreksonderwerp")[0].parts == ("gesprek", "onderwerp")
 
 
 def test_known_words_are_never_split(small):
