@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -372,6 +373,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     except ReaderError as err:
         print(f"bireader: {err}", file=sys.stderr)
+        return EXIT_ERROR
+    except sqlite3.DatabaseError as err:  # a library damaged outside our transactions
+        print(f"bireader: the library database could not be read ({err}): move it away or set "
+              "BIREADER_HOME to another folder.", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("bireader: interrupted; finished work is kept.", file=sys.stderr)

@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from reader.importer import ParsedArticle
 
 BUSY_TIMEOUT_S = 30.0
-SQLITE_MAGIC = b"SQLite format 3\x00"
 _CHUNK = 500  # host parameters per query, well under SQLite's limit
 
 MIGRATIONS = Migrations("bireader")
@@ -129,6 +128,7 @@ def open_db(path: str | Path | None = None) -> Database:
         ) from err
     try:
         db = Database(conn)
+        _check_header(db, path)
         _configure(db, path)
         _check_is_ours(db, path)
         _migrate(db)
@@ -142,23 +142,28 @@ def open_db(path: str | Path | None = None) -> Database:
 
 
 def _check_is_sqlite(path: Path) -> None:
+    """Refuse a folder where the library should be. The file's header is checked by SQLite itself
+    (``_check_header``): opening and closing the file with plain ``open()`` would release every
+    POSIX lock this process's SQLite connections hold on it, and another process closing its last
+    connection would then delete the WAL under us (sqlite.org/howtocorrupt.html, 2.2)."""
     if path.is_dir():
         raise StoreError(
             f"{path} is a folder, not a bilingual-reader database: "
             "move it away or set BIREADER_HOME to another folder"
         )
+
+
+def _check_header(db: Database, path: Path) -> None:
+    """A non-SQLite file fails its first read, before anything is written to it."""
     try:
-        with path.open("rb") as f:
-            head = f.read(len(SQLITE_MAGIC))
-    except FileNotFoundError:
-        return
-    except OSError as err:
-        raise StoreError(f"Could not read {path} ({err}): check its permissions") from err
-    if head and head != SQLITE_MAGIC:
-        raise StoreError(
-            f"{path} is not a bilingual-reader database (not SQLite): "
-            "move it away or set BIREADER_HOME to another folder"
-        )
+        db.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.DatabaseError as err:
+        if "not a database" in str(err) or "encrypted" in str(err):
+            raise StoreError(
+                f"{path} is not a bilingual-reader database (not SQLite): "
+                "move it away or set BIREADER_HOME to another folder"
+            ) from err
+        raise
 
 
 def _configure(db: Database, path: Path) -> None:
@@ -212,16 +217,21 @@ def write_transaction(db: Database) -> Iterator[Database]:
         return
     try:
         db.conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as err:
+    except sqlite3.DatabaseError as err:
         raise _store_error(err, "write to the library") from err
     try:
         yield db
+    except sqlite3.DatabaseError as err:
+        db.rollback()
+        if isinstance(err, sqlite3.IntegrityError | sqlite3.ProgrammingError):
+            raise  # a caller's own constraint handling, not a broken library
+        raise _store_error(err, "save to the library") from err
     except BaseException:
         db.rollback()
         raise
     try:
         db.conn.execute("COMMIT")
-    except sqlite3.OperationalError as err:
+    except sqlite3.DatabaseError as err:
         db.rollback()
         raise _store_error(err, "save to the library") from err
 

@@ -355,3 +355,25 @@ def test_alignments_are_stored_per_aligner_version(db):
     store.put_alignment(db, "k1", "v1", {"links": [[0, 0, 0.9]]})
     assert store.get_alignment(db, "k1", "v1") == {"links": [[0, 0, 0.9]]}
     assert store.get_alignment(db, "k1", "v2") is None
+
+
+def test_opening_the_library_again_keeps_other_connections_locks(tmp_path):
+    """The window's connections stay valid while a CLI process opens and closes the library.
+
+    Opening the file with plain open() (as a header check once did) released this process's
+    SQLite locks, so the other process, closing its last connection, deleted the WAL under us
+    and the library was corrupted.
+    """
+    import subprocess
+    import sys
+
+    path = tmp_path / "library.sqlite"
+    gui = store.open_db(path)
+    store.set_setting(gui, "ui.test", 1)
+    store.open_db(path).close()  # a worker thread of the same process opens and closes
+    cli = "import sys; from reader.store import open_db; open_db(sys.argv[1]).close()"
+    subprocess.run([sys.executable, "-c", cli, str(path)], check=True, timeout=60)
+    assert (tmp_path / "library.sqlite-wal").exists()  # still ours: not checkpointed away
+    store.set_setting(gui, "ui.test", 2)
+    assert store.get_setting(gui, "ui.test") == 2
+    assert gui.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
