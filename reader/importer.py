@@ -58,6 +58,33 @@ _MAGIC = (
     (b"\x7fELF", "a program"),
 )
 _SAVE_AS_TEXT = "save the article as plain text (.txt) and import that"
+_HTML_START = re.compile(
+    r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])",
+    re.IGNORECASE | re.DOTALL,
+)
+_HTML_TAG = re.compile(
+    r"</?(?:a|abbr|article|aside|b|blockquote|body|br|button|div|em|figcaption|figure|footer|"
+    r"form|h[1-6]|head|header|hr|i|iframe|img|input|li|link|main|meta|nav|noscript|ol|p|picture|"
+    r"script|section|source|span|strong|style|svg|table|tbody|td|th|thead|time|title|tr|u|ul)"
+    r"(?:\s[^<>]*)?/?>",
+    re.IGNORECASE,
+)
+_MIN_TAGS = 4
+_WORDS_PER_TAG = 20
+_WEB_ADDRESS = re.compile(r"<?(?:(?:https?|ftp|file)://|www\.)\S+?>?", re.IGNORECASE)
+_MAX_ADDRESS_TEXT = 10_000
+_LATIN = r"A-Za-z\u00aa-\u024f\u1e00-\u1eff\u2c60-\u2c7f\ua720-\ua7ff\ufb00-\ufb06"
+_LETTER = re.compile(r"[^\W\d_]")
+_NON_LATIN_LETTER = re.compile(rf"[^\W\d_{_LATIN}]")
+_ODD_CHARACTER = re.compile(
+    "[\x01-\x08\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\ufffd-\uffff\U000f0000-\U0010ffff]"
+)
+_VISIBLE = re.compile(r"\S")
+_MAX_FOREIGN_SHARE = 0.3
+_MAX_ODD_SHARE = 0.05
+_MIN_ODD = 2
+_SAMPLE_LENGTH = 8
+_CHECKED_CHARACTERS = 100_000
 
 
 @dataclass(frozen=True)
@@ -82,7 +109,7 @@ def read_article(path: str | Path) -> ParsedArticle:
     name = str(path)
     data = _read_bytes(path, name)
     text, warnings = decode(data, name)
-    article = parse_text(text, source_name=name)
+    article = _parse(text, name, from_file=True)
     return replace(
         article, source_path=str(path.resolve()), warnings=warnings + article.warnings
     )
@@ -90,11 +117,19 @@ def read_article(path: str | Path) -> ParsedArticle:
 
 def parse_text(text: str, source_name: str | None = None) -> ParsedArticle:
     """Paragraphs of normalised text; a leading ``date YYYY-MM[-DD]`` marker is metadata."""
+    return _parse(text, source_name, from_file=False)
+
+
+def _parse(text: str, source_name: str | None, *, from_file: bool) -> ParsedArticle:
+    """``parse_text`` with advice worded for a file (``read_article``) or for pasted text."""
     label = source_name or "The text"
     if "\x00" in text:
         raise ImportFailed(f"{label} contains NUL characters, so it is binary: {_SAVE_AS_TEXT}")
     text = normalise(text)
+    _refuse_html(text, label, from_file)
+    _refuse_unusual_characters(text, label)
     date, text = _take_date(text, label)
+    _refuse_web_address(text, label, from_file)
     raw_blocks = _split_off_first_line_heading(_BLANK_LINES.split(text.strip()))
     blocks = [block for block in map(_join_lines, raw_blocks) if block]
     if not blocks:
@@ -227,6 +262,71 @@ def _looks_like_utf16(head: bytes) -> bool:
         even.count(0) == 0 and odd.count(0) >= 0.9 * len(odd)
         or odd.count(0) == 0 and even.count(0) >= 0.9 * len(even)
     )
+
+
+def _refuse_html(text: str, label: str, from_file: bool) -> None:
+    """A saved web page or pasted page source would be imported as tag soup."""
+    if not _HTML_START.match(text) and not _has_many_tags(text):
+        return
+    if from_file:
+        advice = (
+            "save the article's text (e.g. copy it into a .txt file or paste it with "
+            "File → New from Clipboard)"
+        )
+    else:
+        advice = "copy the article's text as the browser shows it (not the page source) and paste that"
+    raise ImportFailed(f"{label} looks like an HTML page, not a plain-text article: {advice}")
+
+
+def _has_many_tags(text: str) -> bool:
+    """At least a few HTML tags, and more than one per ~20 words: markup, not an article about it."""
+    tags = len(_HTML_TAG.findall(text))
+    return tags >= _MIN_TAGS and tags * _WORDS_PER_TAG >= len(text.split())
+
+
+def _refuse_web_address(text: str, label: str, from_file: bool) -> None:
+    """A link alone is not an article, and the app is offline: it cannot fetch the page."""
+    if len(text) > _MAX_ADDRESS_TEXT:
+        return
+    words = text.split()
+    if not words or not all(_WEB_ADDRESS.fullmatch(word) for word in words):
+        return
+    if from_file:
+        raise ImportFailed(
+            f"{label} holds only a web address, not an article: bilingual-reader cannot fetch "
+            "pages; open the page in a browser and save or paste the article's text"
+        )
+    what = "That is a web address" if len(words) == 1 else "Those are web addresses"
+    raise ImportFailed(
+        f"{what}, not an article: bilingual-reader cannot fetch pages; paste the article's text"
+    )
+
+
+def _refuse_unusual_characters(text: str, label: str) -> None:
+    """Binary data or a mis-detected encoding decodes to CJK, private-use or control characters.
+
+    A Dutch article has Latin letters (with accents) and at most a few names in another script,
+    so the bar is a share of all letters, not the presence of any foreign one. Garbage shows from
+    the start, so the head is enough and a 50 MB article stays quick to import.
+    """
+    text = text[:_CHECKED_CHARACTERS]
+    _, letters = _LETTER.subn("", text)
+    foreign = _NON_LATIN_LETTER.findall(text) if letters else []
+    if letters and len(foreign) > _MAX_FOREIGN_SHARE * letters:
+        sample = "".join(foreign[:_SAMPLE_LENGTH])
+        share = round(100 * len(foreign) / letters)
+        raise ImportFailed(
+            f"{label} does not look like a Dutch article: {share}% of its letters are not Latin "
+            f"(e.g. '{sample}'), so it is probably a binary file or text in an unsupported "
+            "encoding; save the Dutch article as plain text in UTF-8 and import that"
+        )
+    _, odd = _ODD_CHARACTER.subn("", text)
+    _, visible = _VISIBLE.subn("", text)
+    if odd >= _MIN_ODD and odd > _MAX_ODD_SHARE * visible:
+        raise ImportFailed(
+            f"{label} contains {odd} control or private-use characters, so it is binary or in "
+            f"an unsupported encoding: {_SAVE_AS_TEXT}"
+        )
 
 
 def _take_date(text: str, label: str) -> tuple[str | None, str]:

@@ -322,3 +322,107 @@ def test_errors_are_reader_errors_with_one_line_messages(tmp_path):
         read_article(tmp_path / "nope.txt")
     message = str(excinfo.value)
     assert "\n" not in message and ":" in message
+
+
+# ------------------------------------------------------------------ not an article: HTML, links, garbage
+
+PAGE = (
+    "<!DOCTYPE html>\n<html lang=\"nl\"><head><meta charset=\"utf-8\"><title>NOS</title></head>\n"
+    "<body><article><h1>Gesprek in Antalya</h1><p>De ministers spraken anderhalf uur.</p>"
+    "</article></body></html>\n"
+)
+HTML_ADVICE = r"looks like an HTML page, not a plain-text article: save the article's text"
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        PAGE,
+        PAGE.replace("<!DOCTYPE html>\n", ""),
+        "\ufeff<?xml version=\"1.0\"?>\n<!-- saved from url -->\n<!doctype HTML><p>Tekst.</p>",
+        "<div class=\"artikel\">\n<p>De ministers spraken anderhalf uur.</p>\n"
+        "<p>Er zijn geen afspraken gemaakt.</p>\n</div>\n",
+    ],
+    ids=["saved-page", "no-doctype", "xml-comment-prefix", "fragment-without-html-tag"],
+)
+def test_html_file_is_refused_naming_the_file(tmp_path, page):
+    path = write(tmp_path, "pagina.html", page.encode("utf-8"))
+    with pytest.raises(ImportFailed, match=rf"pagina\.html {HTML_ADVICE}.*New from Clipboard"):
+        read_article(path)
+
+
+@pytest.mark.parametrize("source_name", [None, "Pasted text"])
+def test_pasted_html_is_refused(source_name):
+    html = "<p>De ministers spraken anderhalf uur.</p>\n<p>Er zijn geen afspraken gemaakt.</p>"
+    with pytest.raises(ImportFailed, match=r"looks like an HTML page.*not the page source"):
+        parse_text(html, source_name=source_name)
+
+
+def test_article_that_mentions_a_few_tags_is_still_an_article():
+    text = (
+        "Webredacties schrijven hun stukken in HTML. Een alinea begint met <p> en een regel "
+        "breekt met <br>; kopjes krijgen <h2>. Lezers zien daar niets van.\n"
+    )
+    article = parse_text(text)
+    assert article.paragraphs == [Paragraph("body", " ".join(text.split()))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://nos.nl/artikel/2420035-lavrov-en-koeleba-praten-in-antalya",
+        "  http://nos.nl/artikel/2420035\n",
+        "www.nos.nl/artikel/2420035",
+        "<https://nos.nl/a>\nhttps://nos.nl/b",
+    ],
+)
+def test_pasted_web_address_is_refused(text):
+    with pytest.raises(ImportFailed, match=r"web address(es)?, not an article: bilingual-reader "
+                                           r"cannot fetch pages; paste the article's text"):
+        parse_text(text, source_name="Pasted text")
+
+
+def test_file_holding_only_a_web_address_is_refused_naming_the_file(tmp_path):
+    path = write(tmp_path, "link.txt", b"date 2022-03\nhttps://nos.nl/artikel/2420035\n")
+    with pytest.raises(ImportFailed, match=r"link\.txt holds only a web address.*cannot fetch"):
+        read_article(path)
+
+
+def test_text_with_a_web_address_in_it_is_an_article():
+    article = parse_text("Lees meer op https://nos.nl/artikel/2420035 over het gesprek.")
+    assert article.paragraphs[0].text == "Lees meer op https://nos.nl/artikel/2420035 over het gesprek."
+
+
+def test_utf16_looking_binary_is_refused_not_imported_as_cjk(tmp_path):
+    # A BOM, then ASCII one byte off: decodes to 最牡慢敧..., which once became a document title.
+    data = b"\xff\xfe\x00garbage data that is not text at all, really\x00"
+    path = write(tmp_path, "data.bin", data)
+    with pytest.raises(ImportFailed, match=r"data\.bin does not look like a Dutch article: "
+                                           r"\d+% of its letters are not Latin \(e\.g\. '最牡慢敧"):
+        read_article(path)
+
+
+def test_mostly_private_use_or_control_characters_are_refused():
+    text = "Tekst " + "\ue000\x01\x02\x1b\x7f" * 20
+    with pytest.raises(ImportFailed, match=r"blob\.txt contains 100 control or private-use"):
+        parse_text(text, source_name="blob.txt")
+
+
+def test_sample_article_imports_unchanged_by_the_checks():
+    article = read_article(SEED)
+    assert article.warnings == []
+    assert len(article.paragraphs) == 9
+
+
+def test_dutch_with_accents_quotes_dashes_and_a_few_foreign_names_is_accepted(tmp_path):
+    text = (
+        "Ruïnes in Marioepol – ‘geen café meer’\n\n"
+        "Naïeve coördinatie: „Wij geven ons niet over”, zei Koeleba (Кулеба) na één gesprek "
+        "met Lavrov (Лавров) en Çavuşoğlu in het hôtel; ook Zelensky (Зеленський) reageerde… "
+        "Prijzen stegen tot € 3,50 — ‘crème brûlée’ ¹/₂ niet meegerekend. Er zijn géén afspraken.\n"
+    )
+    article = read_article(write(tmp_path, "accenten.txt", text.encode("utf-8")))
+    assert [p.kind for p in article.paragraphs] == ["heading", "body"]
+    assert article.title == "Ruïnes in Marioepol – ‘geen café meer’"
+    assert "Зеленський" in article.paragraphs[1].text
+    assert article.warnings == []
