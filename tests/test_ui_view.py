@@ -187,13 +187,13 @@ def test_zoom_keeps_the_reading_position(view):
     content, translations = seed_content(repeat=8)
     view.set_document(content, translations)
     view.scroll_to_row(40)
-    before = view.scroll_anchor()[0]
+    before = view.top_sentence()
     size = view._fonts["body"][0].pointSizeF()
     view.set_zoom(3)
     assert view._fonts["body"][0].pointSizeF() > size
-    assert view.scroll_anchor()[0] == before
+    assert view.top_sentence() == before  # a paragraph's first line stays the top line
     view.set_zoom(0)
-    assert view.scroll_anchor()[0] == before
+    assert view.top_sentence() == before
 
 
 def test_a_long_document_scrolls_to_its_last_paragraph(view, qtbot):
@@ -295,3 +295,85 @@ def test_the_inline_editor_covers_only_its_sentence_and_grows_downward(loaded, q
 
     qtbot.keyClick(editor, Qt.Key.Key_Escape)
     assert {other: text_rects(view, other, EN) for other in before} == before  # closed up again
+
+
+def test_zoom_is_clamped_and_keeps_the_top_line_in_place(view):
+    content, translations = seed_content(repeat=8)
+    view.set_document(content, translations)
+    view.scroll_to_row(40)
+    view.verticalScrollBar().setValue(view.verticalScrollBar().value() + 37)
+    for zoom in (3, 8, -4, 0, 100, -100):
+        sid, offset = view.top_sentence()
+        y = view.range_rects(sid, NL, offset, offset + 1)[0].top()
+        view.set_zoom(zoom)
+        # The character that started the top line is still on the top line, at the same height.
+        assert abs(view.range_rects(sid, NL, offset, offset + 1)[0].top() - y) <= 1, zoom
+        assert view.top_sentence()[0] == sid
+    assert view.zoom() == -4
+    view.set_zoom(100)
+    assert view.zoom() == 8
+
+
+def test_a_layout_switch_keeps_the_top_line_and_the_current_sentence_in_view(view):
+    content, translations = seed_content(repeat=8)
+    view.set_document(content, translations)
+    view.scroll_to_row(40)
+    h = view.viewport().height()
+    for mode in (INTERLEAVED, SIDE_BY_SIDE):  # no current sentence: the top line stays on top
+        sid, offset = view.top_sentence()
+        y = view.range_rects(sid, NL, offset, offset + 1)[0].top()
+        view.set_layout_mode(mode)
+        assert abs(view.range_rects(sid, NL, offset, offset + 1)[0].top() - y) <= 1, mode
+    # The current sentence near the bottom: interleaved layout (taller) would push it out of view.
+    shown = [s for s in content.order if (r := line_rects(view, s, NL)) and r[-1].bottom() < h - 40]
+    current = shown[-1]
+    view.set_current_sentence(current)
+    for mode in (INTERLEAVED, SIDE_BY_SIDE, INTERLEAVED):
+        view.set_layout_mode(mode)
+        h = view.viewport().height()
+        for side in (NL, EN):
+            for r in line_rects(view, current, side):
+                assert 0 <= r.top() and r.bottom() <= h, (mode, side)
+    view.set_layout_mode(SIDE_BY_SIDE)
+
+
+def test_stepping_through_sentences_keeps_both_languages_clear_of_the_edges(view, qtbot):
+    content, translations = seed_content(repeat=3)
+    view.set_document(content, translations)
+    view.set_layout_mode(INTERLEAVED)
+    view.setFocus()
+    h = view.viewport().height()
+    margin = view._em  # half the margin the view keeps
+    for i in range(len(content.order) + 2):
+        qtbot.keyClick(view, Qt.Key.Key_J)
+        sid = view.current_sentence()
+        rects = line_rects(view, sid, NL) + line_rects(view, sid, EN)
+        assert line_rects(view, sid, EN), sid
+        top, bottom = min(r.top() for r in rects), max(r.bottom() for r in rects)
+        assert top >= margin and bottom <= h - margin, (i, top, bottom)
+    for _ in range(len(content.order)):
+        qtbot.keyClick(view, Qt.Key.Key_K)
+        rects = line_rects(view, view.current_sentence(), NL) + line_rects(view, view.current_sentence(), EN)
+        assert min(r.top() for r in rects) >= 0 and max(r.bottom() for r in rects) <= h
+    view.set_layout_mode(SIDE_BY_SIDE)
+
+
+@pytest.mark.parametrize("mode", [SIDE_BY_SIDE, INTERLEAVED])
+def test_translations_arriving_above_the_viewport_do_not_move_the_text_being_read(view, mode):
+    content, translations = seed_content(repeat=8)
+    view.set_layout_mode(mode)
+    view.set_document(content, {})
+    view.scroll_to_row(40)
+    view.verticalScrollBar().setValue(view.verticalScrollBar().value() + 37)
+    row = view.scroll_anchor()[0]
+    sid, offset = view.top_sentence()
+    y = view.range_rects(sid, NL, offset, offset + 1)[0].top()
+    done: set[int] = set()
+    for limit in range(0, row + 2, 3):  # batch after batch, up to and including the top paragraph
+        batch = {s: t for s, t in translations.items() if content.sentences[s].row < limit and s not in done}
+        done |= set(batch)
+        view.set_translations(batch)
+        assert view.scroll_anchor()[0] == row
+        assert view.top_sentence() == (sid, offset)
+        assert abs(view.range_rects(sid, NL, offset, offset + 1)[0].top() - y) <= 1.5
+    view.set_layout_mode(SIDE_BY_SIDE)

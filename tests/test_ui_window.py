@@ -75,6 +75,24 @@ def answer_next_dialog(button: QMessageBox.StandardButton) -> None:
     QTimer.singleShot(0, click)
 
 
+def answer_retranslate_question(button_text: str | None) -> None:
+    """Click "Replace my version", "Keep my version" or (None) Cancel in the retranslate question."""
+
+    def click() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, click)
+            return
+        texts = {b.text() for b in box.buttons()}
+        assert {"Replace my version", "Keep my version"} <= texts
+        if button_text is None:
+            box.button(QMessageBox.StandardButton.Cancel).click()
+        else:
+            next(b for b in box.buttons() if b.text() == button_text).click()
+
+    QTimer.singleShot(0, click)
+
+
 def test_opening_the_sample_translates_every_sentence_then_serves_the_cache(tiny_package, make_window, qtbot):
     window = make_window()
     doc_id = open_and_translate(qtbot, window)
@@ -135,8 +153,15 @@ def test_an_edited_translation_persists_and_survives_retranslation(tiny_package,
     assert window.view.translation(sid) == "The parties talked for about an hour and a half."
     assert window.view.is_edited(sid)
 
+    # Cancel does nothing at all.
+    answer_retranslate_question(None)
+    with qtbot.assertNotEmitted(window.retranslated, wait=100):
+        assert window.retranslate_sentence(sid) is None
+    assert window.view.translation(sid) == "The parties talked for about an hour and a half."
+    assert not window.runner.active()
+
     with qtbot.waitSignal(window.retranslated, timeout=WAIT_MS):
-        answer_next_dialog(QMessageBox.StandardButton.No)  # keep my version
+        answer_retranslate_question("Keep my version")
         window.retranslate_sentence(sid)
     assert window.view.translation(sid) == "The parties talked for about an hour and a half."
     assert store.user_translations(window.db, window.doc_id) == {
@@ -144,7 +169,8 @@ def test_an_edited_translation_persists_and_survives_retranslation(tiny_package,
     }
 
     with qtbot.waitSignal(window.retranslated, timeout=WAIT_MS):
-        window.retranslate_sentence(sid, replace_edit=True)
+        answer_retranslate_question("Replace my version")
+        window.retranslate_sentence(sid)
     assert window.view.translation(sid) == machine
     assert not window.view.is_edited(sid)
     assert store.user_translations(window.db, window.doc_id) == {}
@@ -168,6 +194,9 @@ def test_cancel_keeps_finished_sentences_and_stops_the_worker(tiny_package, make
     order = window.view.content().order
     done = [s for s in order if window.view.translation(s)]
     assert 0 < len(done) < len(order)
+    assert window.statusBar().currentMessage() == (
+        f"Cancelled: {len(done)} of {len(order)} sentences translated; open the document again to continue."
+    )
     doc_id = window.doc_id
     window.close()
 
@@ -198,11 +227,26 @@ def test_without_a_model_a_banner_offers_download_and_the_dutch_is_readable(
     # Offline: the download fails with a clear message in the banner, nothing crashes.
     banner.buttons["Download Dutch → English model"].click()
     qtbot.waitUntil(lambda: window.model_task is None, timeout=WAIT_MS)
-    assert "Could not reach" in banner.text() and "bireader models install" in banner.text()
+    # In GUI words, in the error style; the technical detail stays in the tooltip.
+    assert banner.text() == (
+        "Could not reach the Argos package index: check your internet connection, or use "
+        "Install from file… with a translate-nl_en .argosmodel downloaded elsewhere."
+    )
+    assert banner.kind == "error" and "Errno" not in banner.text()
+    assert "bireader models install" not in banner.text()
+    assert "Could not reach the Argos package index (" in banner.toolTip()
+    assert "Errno" in banner.toolTip() or "No such file" in banner.toolTip()
+    from ui.banner import STYLES
 
-    # Installing from a file makes the banner go and the translation start.
+    painted = QColor(banner.grab().toImage().pixel(3, 3)).name()
+    assert painted == STYLES["error"][0] != STYLES["warning"][0]  # really in the error colours
+
+    # Installing from a file makes the banner go, says which model, and starts the translation.
+    said = []
+    window.model_installed.connect(lambda: said.append(window.statusBar().currentMessage()))
     with qtbot.waitSignal(window.translation_ended, timeout=WAIT_MS):
         window.install_model_file(tiny_package_file)
+    assert said and said[0].startswith("Installed Dutch → English model (") and said[0].endswith(").")
     assert window.banners.banner(MODEL_BANNER) is None
     assert all(window.view.translation(s) for s in window.view.content().order)
     assert window.test_badge.isVisible()

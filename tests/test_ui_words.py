@@ -477,3 +477,27 @@ def test_the_aligners_particles_give_the_verb_its_particle_in_the_lookup(tmp_pat
     _label, word, found_particle = table.lookup_key(verb)
     found = dictionary.lookup(word, found_particle)
     assert any(r.lemma == "uithalen" for r in found)
+
+
+def test_the_popup_of_a_word_without_counterpart_labels_the_english_as_the_sentence(
+    empty_packages, small_dictionary, make_window, qtbot, tmp_path
+):
+    nl = "Lavrov sprak er 2 uur met Koeleba."  # "er" has no English counterpart
+    doc_id = add_article(nl, {nl: LAVROV_EN})
+    window = make_window()
+    [sid] = open_aligned(qtbot, window, doc_id)
+    hover(qtbot, window, sid, NL, "Koeleba")
+    assert "click to look it up (D)" in window.statusBar().currentMessage()
+
+    text = open_popup(qtbot, window, sid, " er ")
+    assert window.words.popup.content().bold == []
+    assert "SENTENCE TRANSLATION:" in text and "IN THE TRANSLATION" not in text
+    assert text.index("SENTENCE TRANSLATION:") < text.index(LAVROV_EN) < text.index("No counterpart")
+    # While its popup is open, the word's hint no longer offers to look it up.
+    hover(qtbot, window, sid, NL, "Lavrov")
+    hover(qtbot, window, sid, NL, " er ")
+    message = window.statusBar().currentMessage()
+    assert message.startswith("“er”") and "click to look it up" not in message
+    # A word with a counterpart keeps the usual caption.
+    text = open_popup(qtbot, window, sid, "Koeleba")
+    assert "IN THE TRANSLATION" in text and "SENTENCE TRANSLATION" not in text

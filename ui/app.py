@@ -156,7 +156,7 @@ def run(argv: Sequence[str]) -> int:
     from ui.main_window import MainWindow
 
     try:
-        window = MainWindow()
+        window = MainWindow(remember_state=not screenshot)
     except ReaderError as err:
         print(f"bireader: {err}", file=sys.stderr)
         return 1

@@ -45,12 +45,9 @@ class Banner(QFrame):
         super().__init__(parent)
         self.key = key
         self.kind = kind
+        self.dark = dark
         self.setObjectName(f"banner-{key}")
-        bg, fg, border = (DARK_STYLES if dark else STYLES).get(kind, STYLES["info"])
-        self.setStyleSheet(
-            f"QFrame#{self.objectName()} {{ background: {bg}; border-bottom: 1px solid {border}; }}"
-            f" QLabel {{ color: {fg}; background: transparent; }}"
-        )
+        self._apply_style()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(14, 8, 8, 8)
         layout.setSpacing(8)
@@ -71,6 +68,18 @@ class Banner(QFrame):
             close.setAutoRaise(True)
             close.clicked.connect(self.dismiss)
             layout.addWidget(close)
+
+    def _apply_style(self) -> None:
+        bg, fg, border = (DARK_STYLES if self.dark else STYLES).get(self.kind, STYLES["info"])
+        self.setStyleSheet(
+            f"QFrame#{self.objectName()} {{ background: {bg}; border-bottom: 1px solid {border}; }}"
+            f" QLabel {{ color: {fg}; background: transparent; }}"
+        )
+
+    def set_kind(self, kind: str) -> None:
+        """A warning that turned into a failure (a download did not work) takes the error colours."""
+        self.kind = kind
+        self._apply_style()
 
     def text(self) -> str:
         return self.label.text()

@@ -129,7 +129,11 @@ def _entries_html(results: list[LookupResult], label: str, c: PopupColors) -> st
 
 
 def _english_html(content: PopupContent, c: PopupColors) -> str:
-    caption = "IN THE TEST MODEL'S OUTPUT" if content.test_model else "IN THE TRANSLATION"
+    if content.english and not content.bold:
+        # No phrase to point at: what follows is the whole sentence, and it says so.
+        caption = "SENTENCE IN THE TEST MODEL'S OUTPUT:" if content.test_model else "SENTENCE TRANSLATION:"
+    else:
+        caption = "IN THE TEST MODEL'S OUTPUT" if content.test_model else "IN THE TRANSLATION"
     head = (
         f'<p style="margin:12px 0 3px 0; color:{c.muted}; font-size:8pt; letter-spacing:1px;">'
         f"{caption}</p>"

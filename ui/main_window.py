@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QEvent, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QColor, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -60,6 +60,57 @@ LOOK_UP_SHORTCUT = "D"
 ALTERNATIVES = 5  # translations in the n-best list
 REMOVED_MESSAGE = "The open document was removed from the library."
 LIBRARY_REFRESH_MS = 500  # the open document's "Done" share, at most this often while translating
+EXPORT_FILTERS = {  # save-dialog filter -> export format (reader.export.FORMATS)
+    "Tab-separated values (*.tsv)": "tsv",
+    "Markdown (*.md)": "md",
+    "Plain text (*.txt)": "txt",
+    "JSON (*.json)": "json",
+}
+EXPORT_SUFFIXES = {"tsv": ".tsv", "md": ".md", "txt": ".txt", "json": ".json"}
+TEST_MODEL_EXPORT_NOTE = "the English is a TEST MODEL's gibberish, not a translation"
+REPLACE_EDIT, KEEP_EDIT = "replace", "keep"
+OFFLINE_GUI_TEXT = (
+    "{what}: check your internet connection, or use Install from file… with a "
+    "translate-nl_en .argosmodel downloaded elsewhere."
+)
+
+
+def plural(n: int, word: str) -> str:
+    """ "1 sentence", "2 sentences": status messages count things."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def translation_summary(stats: Any) -> str:
+    """What opening a document did, unambiguously: how many came from the cache, how many were new."""
+    total = getattr(stats, "total", stats.cached + stats.translated)
+    if not stats.cached:
+        return f"Translated {plural(stats.translated, 'sentence')}."
+    if not stats.translated:
+        return f"{plural(total, 'sentence')}, all from the cache."
+    return f"{plural(total, 'sentence')}: {stats.cached} from the cache, {stats.translated} translated."
+
+
+def installed_message(package: Any) -> str:
+    version = getattr(package, "package_version", None)
+    return f"Installed Dutch → English model ({version})." if version else "Installed Dutch → English model."
+
+
+def export_format(path: str | Path, chosen_filter: str) -> str:
+    """The export format: a known extension wins, else the save dialog's chosen filter."""
+    suffix = Path(path).suffix.lower()
+    for fmt, ext in EXPORT_SUFFIXES.items():
+        if suffix == ext:
+            return fmt
+    return EXPORT_FILTERS.get(chosen_filter, "tsv")
+
+
+def gui_model_error(err: BaseException) -> str:
+    """A download failure in GUI words: no raw socket error, no command line to type."""
+    text = str(err)
+    if isinstance(err, ModelError) and text.startswith("Could not reach "):
+        what = text.split(" (", 1)[0]
+        return OFFLINE_GUI_TEXT.format(what=what)
+    return text if isinstance(err, ReaderError) else f"The model could not be installed: {err!r}."
 
 
 # --------------------------------------------------------------------------- engine access
@@ -272,10 +323,13 @@ class MainWindow(QMainWindow):
     import_finished = Signal(object)  # document id, or the error
     model_installed = Signal()
     retranslated = Signal(int)
+    exported = Signal(object)  # the written path, or the error
 
-    def __init__(self, db_path: str | Path | None = None) -> None:
+    def __init__(self, db_path: str | Path | None = None, *, remember_state: bool = True) -> None:
         super().__init__()
         self._db_path = db_path
+        # False for `open --screenshot`: a picture must not change the user's saved window state.
+        self.remember_state = remember_state
         self.db = store.open_db(db_path)
         self.runner = TaskRunner(self)
         self.engines = EngineHolder()
@@ -332,7 +386,6 @@ class MainWindow(QMainWindow):
         )
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setObjectName("placeholder")
-        self.placeholder.setStyleSheet("color: palette(placeholder-text); font-size: 13pt;")
 
         reading = QWidget()
         box = QVBoxLayout(reading)
@@ -387,6 +440,10 @@ class MainWindow(QMainWindow):
         self.open_action = self._action(m, "&Open…", self.open_file_dialog, QKeySequence.StandardKey.Open)
         self.paste_action = self._action(
             m, "New from &Clipboard", self.paste_document, QKeySequence.StandardKey.Paste
+        )
+        self.export_action = self._action(m, "&Export…", self.export_dialog, "Ctrl+E")
+        self.export_action.setStatusTip(
+            "Save the open document with its translation (TSV, Markdown, text, JSON)"
         )
         m.addSeparator()
         self.remove_action = self._action(
@@ -485,7 +542,7 @@ class MainWindow(QMainWindow):
             return default
 
     def set_setting(self, key: str, value: Any) -> None:
-        if self.db is None:
+        if self.db is None or (not self.remember_state and key.startswith("ui.")):
             return
         try:
             store.set_setting(self.db, key, value)
@@ -543,11 +600,27 @@ class MainWindow(QMainWindow):
         self.view.set_colors(colors)
         self.words.set_colors(colors)
         self.header.apply_colors(colors)
+        self._style_placeholder(colors)
         self.banners.dark = dark
         if name in getattr(self, "theme_actions", {}):
             self.theme_actions[name].setChecked(True)
         if save:
             self.set_setting("ui.theme", name)
+
+    def _style_placeholder(self, colors: theme.ReaderColors) -> None:
+        """Explicit colours: a stylesheet's palette(...) is resolved once, so after a theme change
+        it kept the light theme's grey, unreadable on the dark background."""
+        text = QColor(colors.text)
+        bg = colors.background
+        # Softer than body text, still well above 4.5:1 contrast on either theme.
+        mixed = QColor(
+            round(text.red() * 0.75 + bg.red() * 0.25),
+            round(text.green() * 0.75 + bg.green() * 0.25),
+            round(text.blue() * 0.75 + bg.blue() * 0.25),
+        )
+        self.placeholder.setStyleSheet(
+            f"QLabel#placeholder {{ color: {mixed.name()}; background: {bg.name()}; font-size: 13pt; }}"
+        )
 
     def theme_name(self) -> str:
         return self._theme
@@ -823,7 +896,7 @@ class MainWindow(QMainWindow):
         self._end_translation(doc_id)
         if doc_id == self.doc_id:
             failed = getattr(stats, "failed", 0)
-            msg = f"Translated {stats.translated} sentences ({stats.cached} from the cache)."
+            msg = translation_summary(stats)
             if failed:
                 msg += f" The model gave no output for {failed}; retranslate them to try again."
             self.statusBar().showMessage(msg, 6000)
@@ -832,8 +905,12 @@ class MainWindow(QMainWindow):
     def _translation_cancelled(self, doc_id: int) -> None:
         self._end_translation(doc_id)
         if doc_id == self.doc_id:
+            content = self.view.content()
+            total = len(content.order) if content is not None else 0
             self.statusBar().showMessage(
-                f"Translation cancelled: {self.view.translated_count()} sentences kept.", 6000
+                f"Cancelled: {self.view.translated_count()} of {plural(total, 'sentence')} translated; "
+                "open the document again to continue.",
+                10000,
             )
         self.translation_ended.emit("cancelled")
 
@@ -971,15 +1048,23 @@ class MainWindow(QMainWindow):
         self.view.set_translation(sid, self._machine.get(sid, ""), edited=False)
         self.words.align_sentence(sid)
 
-    def _ask_replace_edit(self) -> bool:
-        answer = QMessageBox.question(
-            self,
+    def _ask_replace_edit(self) -> str | None:
+        """REPLACE_EDIT, KEEP_EDIT (retranslate, keep showing the user's text) or None (Cancel)."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
             "Retranslate",
-            "You edited this translation. Replace your version with a new machine translation?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
+            "You edited this translation. Retranslate and replace your version, or retranslate "
+            "and keep showing your version?",
+            QMessageBox.StandardButton.Cancel,
+            self,
         )
-        return answer == QMessageBox.StandardButton.Yes
+        box.setObjectName("retranslateQuestion")
+        replace = box.addButton("Replace my version", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("Keep my version", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(keep)
+        box.exec()
+        clicked = box.clickedButton()
+        return REPLACE_EDIT if clicked is replace else KEEP_EDIT if clicked is keep else None
 
     def retranslate_sentence(self, sid: int, replace_edit: bool | None = None) -> Task | None:
         """Translate one sentence again (bypassing the cache); an edit is kept unless replaced."""
@@ -987,7 +1072,10 @@ class MainWindow(QMainWindow):
         if content is None or sid not in content.sentences or not self.check_document_still_exists():
             return None
         if self.view.is_edited(sid) and replace_edit is None:
-            replace_edit = self._ask_replace_edit()
+            answer = self._ask_replace_edit()
+            if answer is None:
+                return None
+            replace_edit = answer == REPLACE_EDIT
         replace = bool(replace_edit)
         engines, db_path, doc_id = self.engines, self._db_path, self.doc_id
 
@@ -1065,6 +1153,67 @@ class MainWindow(QMainWindow):
             return
         self.show_error(err)
 
+    # ----------------------------------------------------------------- exporting
+
+    def export_dialog(self) -> Task | None:
+        """File → Export…: the format follows the typed extension, else the chosen filter."""
+        content = self.view.content()
+        if self.doc_id is None or content is None:
+            self.statusBar().showMessage("Open a document first, then export it.", 5000)
+            return None
+        if self.test_badge.isVisibleTo(self):
+            answer = QMessageBox.warning(
+                self,
+                "Export",
+                f"A test model is installed: {TEST_MODEL_EXPORT_NOTE}. Export anyway?",
+                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Save:
+                return None
+        name = "".join(c if c.isalnum() or c in " -_" else "_" for c in content.title).strip() or "article"
+        path, chosen = QFileDialog.getSaveFileName(
+            self, "Export document", str(Path.home() / f"{name[:80]}.tsv"), ";;".join(EXPORT_FILTERS)
+        )
+        if not path:
+            return None
+        fmt = export_format(path, chosen)
+        if Path(path).suffix.lower() not in EXPORT_SUFFIXES.values():
+            path += EXPORT_SUFFIXES[fmt]
+        return self.export_document(path, fmt)
+
+    def export_document(self, path: str | Path, fmt: str | None = None) -> Task | None:
+        """Write the open document (the user's edits win) through ``reader.export`` in a worker."""
+        content = self.view.content()
+        if self.doc_id is None or content is None:
+            return None
+        doc_id, db_path, model_key = self.doc_id, self._db_path, self._model_key_or_none()
+        n = len(content.order)
+        test_model = self.test_badge.isVisibleTo(self)
+
+        def work(ctx: TaskContext) -> Path:
+            from reader.export import export_to_file
+
+            db = store.open_db(db_path)
+            try:
+                return export_to_file(db, doc_id, model_key, path, fmt)
+            finally:
+                db.close()
+
+        def done(written: Path) -> None:
+            msg = f"Exported {plural(n, 'sentence')} to {written}."
+            if test_model:
+                msg += f" Note: {TEST_MODEL_EXPORT_NOTE}."
+            self.statusBar().showMessage(msg, 10000)
+            self.exported.emit(written)
+
+        def failed(err: BaseException) -> None:
+            self.show_error(err)
+            self.exported.emit(err)
+
+        self.statusBar().showMessage("Exporting…")
+        return self.runner.run(work, label=f"export:{path}", on_done=done, on_error=failed)
+
     # ----------------------------------------------------------------- importing
 
     def open_file_dialog(self) -> None:
@@ -1076,13 +1225,12 @@ class MainWindow(QMainWindow):
         """Import a file in a worker and open it; a failure shows the importer's message."""
         db_path = str(self._db_path) if self._db_path else None
 
-        def work(ctx: TaskContext) -> int:
+        def work(ctx: TaskContext) -> tuple[int, bool]:
             from reader.pipeline import import_file
 
             db = store.open_db(db_path)
             try:
-                doc_id, _created = import_file(db, path)
-                return doc_id
+                return import_file(db, path)
             finally:
                 db.close()
 
@@ -1098,13 +1246,12 @@ class MainWindow(QMainWindow):
             return None
         db_path = self._db_path
 
-        def work(ctx: TaskContext) -> int:
+        def work(ctx: TaskContext) -> tuple[int, bool]:
             from reader.pipeline import import_text
 
             db = store.open_db(db_path)
             try:
-                doc_id, _created = import_text(db, text, source_name="Pasted text")
-                return doc_id
+                return import_text(db, text, source_name="Pasted text")
             finally:
                 db.close()
 
@@ -1114,12 +1261,15 @@ class MainWindow(QMainWindow):
         self._pending_imports += 1
         self.statusBar().showMessage("Importing…")
 
-        def done(doc_id: int) -> None:
+        def done(result: tuple[int, bool]) -> None:
+            doc_id, created = result
             self._pending_imports -= 1
             self.statusBar().clearMessage()
             self.refresh_library()
             if not self._closed:
                 self.open_document(doc_id)
+                if not created:
+                    self.statusBar().showMessage("Already in the library: opened it.", 6000)
             self.import_finished.emit(doc_id)
 
         def failed(err: BaseException) -> None:
@@ -1174,7 +1324,7 @@ class MainWindow(QMainWindow):
             on_progress=lambda done, total: self._show_progress(
                 f"Downloading the Dutch → English model: {done * 100 // max(total, 1)}%", done, total
             ),
-            on_done=lambda _pkg: self._model_ready("The Dutch → English model is installed."),
+            on_done=lambda pkg: self._model_ready(installed_message(pkg)),
             on_error=self._model_failed,
             on_cancelled=lambda: self._model_failed(None),
         )
@@ -1197,7 +1347,7 @@ class MainWindow(QMainWindow):
         self.model_task = self.runner.run(
             work,
             label="install",
-            on_done=lambda _pkg: self._model_ready("The model is installed."),
+            on_done=lambda pkg: self._model_ready(installed_message(pkg)),
             on_error=self._model_failed,
         )
         return self.model_task
@@ -1245,12 +1395,16 @@ class MainWindow(QMainWindow):
         if err is None:
             self.statusBar().showMessage("Model download cancelled.", 5000)
             return
+        text, detail = gui_model_error(err), str(err) if isinstance(err, ReaderError) else repr(err)
         banner = self.banners.banner(MODEL_BANNER)
         if banner is not None:
-            banner.set_text(str(err) if isinstance(err, ReaderError) else repr(err))
-            banner.kind = "error"
+            banner.set_text(text)
+            banner.set_kind("error")
         else:
-            self.show_error(err)
+            self.banners.show_banner(ERROR_BANNER, "error", text)
+            banner = self.banners.banner(ERROR_BANNER)
+        banner.setToolTip(detail)
+        banner.label.setToolTip(detail)
 
     # ----------------------------------------------------------------- window events
 

@@ -222,6 +222,7 @@ class ReaderView(QAbstractScrollArea):
         self._adjusting = False
         self._metrics_cache: dict[str, tuple[QFont, float, float]] = {}
         self._geometry_width = -1
+        self._kept_anchor: tuple[int, tuple[int, int, float] | None] | None = None
         self._apply_fonts()
 
     # ----------------------------------------------------------------- content & state
@@ -319,8 +320,12 @@ class ReaderView(QAbstractScrollArea):
             raise ValueError(f"unknown layout mode {mode!r}")
         if mode != self._mode:
             self._close_editor(commit=True)
+            anchor = self._text_anchor()
             self._mode = mode
             self._reset_layout(keep_anchor=True)
+            self._restore_text_anchor(anchor)
+            if self._current is not None:
+                self.ensure_sentence_visible(self._current)
 
     def zoom(self) -> int:
         return self._zoom
@@ -329,9 +334,46 @@ class ReaderView(QAbstractScrollArea):
         zoom = max(theme.MIN_ZOOM, min(theme.MAX_ZOOM, int(zoom)))
         if zoom != self._zoom:
             self._close_editor(commit=True)
+            anchor = self._text_anchor()
             self._zoom = zoom
             self._apply_fonts()
             self._reset_layout(keep_anchor=True)
+            self._restore_text_anchor(anchor)
+
+    def top_sentence(self) -> tuple[int, int] | None:
+        """(sentence id, offset) of the Dutch character at the top of the viewport: the reading position."""
+        anchor = self._text_anchor()
+        return (anchor[0], anchor[1]) if anchor else None
+
+    def _text_anchor(self) -> tuple[int, int, float] | None:
+        """(sentence, character, its line's y in the viewport) of the top Dutch line, so a re-wrap
+        (zoom, layout) can put that very line back where the reader's eyes were."""
+        if self._content is None or not self._heights or self._scroll_y() <= 0:
+            return None
+        x = self._columns()[0][0] + 1
+        for y in (1.0, self._em, self._em * 3):
+            hit = self.hit_test(QPointF(x, y), side=NL)
+            loc = self.locate(hit.row, NL, hit.pos) if hit is not None else None
+            if loc is None:
+                continue
+            rects = self.range_rects(loc[0], NL, loc[1], loc[1] + 1)
+            if rects and rects[0].bottom() > 0:
+                return loc[0], loc[1], rects[0].top()
+        return None
+
+    def _restore_text_anchor(self, anchor: tuple[int, int, float] | None) -> None:
+        if anchor is None:
+            return
+        sid, offset, y = anchor
+        for _ in range(3):  # laying rows out refines heights above: settle in a few steps
+            rects = self.range_rects(sid, NL, offset, offset + 1)
+            shift = round(rects[0].top() - y) if rects else 0
+            if shift == 0:
+                return
+            before = self._scroll_y()
+            self._set_scroll(before + shift)
+            if self._scroll_y() == before:
+                return
 
     def set_colors(self, colors: theme.ReaderColors) -> None:
         self._colors = colors
@@ -521,20 +563,28 @@ class ReaderView(QAbstractScrollArea):
         return rects
 
     def ensure_sentence_visible(self, sentence_id: int) -> None:
-        rects = []
-        for side in SIDES:
-            rects += self._sentence_line_rects(sentence_id, side)
-        if not rects:
-            return
-        top = min(r.top() for r in rects)
-        bottom = max(r.bottom() for r in rects)
-        h = self.viewport().height()
-        margin = self._em * 2
-        y = self._scroll_y()
-        if top < margin:
-            self._set_scroll(y + top - margin)
-        elif bottom > h - margin:
-            self._set_scroll(y + min(top - margin, bottom - h + margin))
+        """Both languages of the sentence in view, a margin from either edge (its top wins when
+        it is taller than the viewport).  Scrolling lays out rows whose real height replaces an
+        estimate, which moves the sentence again: repeat until it stays."""
+        for _ in range(4):
+            rects = []
+            for side in SIDES:
+                rects += self._sentence_line_rects(sentence_id, side)
+            if not rects:
+                return
+            top = min(r.top() for r in rects)
+            bottom = max(r.bottom() for r in rects)
+            h = self.viewport().height()
+            margin = min(self._em * 2, h / 6)
+            y = self._scroll_y()
+            if top < margin:
+                self._set_scroll(y + top - margin)
+            elif bottom > h - margin:
+                self._set_scroll(y + min(top - margin, bottom - h + margin))
+            else:
+                return
+            if self._scroll_y() == y:
+                return
 
     # ----------------------------------------------------------------- text selection & copy
 
@@ -773,8 +823,15 @@ class ReaderView(QAbstractScrollArea):
         return SideText("".join(parts), spans, formats)
 
     def _refresh_rows(self, rows: Iterable[int]) -> None:
+        """Re-lay out rows whose English changed, keeping the top Dutch line where it was: text
+        arriving above (or inside) the top paragraph must not push the reader's line down."""
         assert self._content is not None
         anchor = self.scroll_anchor()
+        text_anchor = None
+        if rows:
+            kept = self._kept_anchor
+            # Batch after batch, the same reading line: sub-pixel rounding must not add up.
+            text_anchor = kept[1] if kept is not None and kept[0] == self._scroll_y() else self._text_anchor()
         changed = False
         for row in rows:
             self._sides[EN][row] = self._en_side(row, self._content.paragraphs[row])
@@ -785,6 +842,8 @@ class ReaderView(QAbstractScrollArea):
             self._tops_dirty = True
         if changed or rows:
             self._prepare(anchor)
+            self._restore_text_anchor(text_anchor)
+            self._kept_anchor = (self._scroll_y(), text_anchor) if text_anchor is not None else None
             self.viewport().update()
 
     def _reset_layout(self, keep_anchor: bool) -> None:
@@ -1373,10 +1432,15 @@ class ReaderView(QAbstractScrollArea):
         self.select_text(side, (row, s), (row, e))
 
     def contextMenuEvent(self, event) -> None:  # noqa: N802
-        found = self.sentence_at(QPointF(event.pos()))
-        sid = found[0] if found else self._current
-        if found:
-            self.set_current_sentence(sid, ensure_visible=False)
+        """The mouse acts on the sentence under the pointer only (None in a gap); the menu key
+        acts on the current sentence."""
+        if event.reason() == event.Reason.Mouse:
+            found = self.sentence_at(QPointF(event.pos()))
+            sid = found[0] if found else None
+            if found:
+                self.set_current_sentence(sid, ensure_visible=False)
+        else:
+            sid = self._current
         self.context_menu_requested.emit(sid, event.globalPos())
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802

@@ -333,9 +333,18 @@ class WordTools(QObject):
             if len(counterpart) > 48:
                 counterpart = counterpart[:47] + "…"
             hint = f"“{ref.text}” ↔ “{counterpart}”"
-        if ref.side == NL:
+        if ref.side == NL and not self._popup_open_for(ref):
             hint += "  ·  click to look it up (D)"
         self._status(hint, 5000)
+
+    def _popup_open_for(self, ref: WordRef) -> bool:
+        """The popup already shows this word: offering to look it up again would be noise."""
+        shown = self._popup_word
+        return (
+            shown is not None
+            and self.popup.isVisible()
+            and (shown.sentence_id, shown.start, shown.end) == (ref.sentence_id, ref.start, ref.end)
+        )
 
     # ----------------------------------------------------------------- the dictionary popup
 
@@ -381,6 +390,7 @@ class WordTools(QObject):
             return
         content = self._content(ref)
         self.popup.show_for(rects[0], content, self._counterpart_rects(ref.sentence_id, content.bold))
+        self._status(f"“{ref.text}” in the dictionary  ·  Esc closes it", 5000)
 
     def _counterpart_rects(self, sentence_id: int, ranges: list[tuple[int, int]]) -> list[QRectF]:
         return [r for s, e in ranges for r in self.view.range_rects(sentence_id, EN, s, e)]
