@@ -363,7 +363,7 @@ class MainWindow(QMainWindow):
         self.library = LibraryView()
         self.library.document_activated.connect(self.open_document)
         self.library.remove_requested.connect(lambda doc_id: self.remove_document(doc_id))
-        self.library.setMinimumWidth(220)
+        self.library.setMinimumWidth(180)
 
         self.view = ReaderView()
         self.view.context_menu_requested.connect(self._sentence_menu)
@@ -409,7 +409,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([300, 1100])
+        self.splitter.setSizes([250, 1150])  # the text gets the room; the library can be widened
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
         self.view.installEventFilter(self)
