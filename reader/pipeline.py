@@ -9,7 +9,7 @@ text, so that no front end writes the cache or builds documents itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -69,13 +69,17 @@ def translate_document(
     progress: ProgressFn | None = None,
     cancelled: Callable[[], bool] | None = None,
     on_results: ResultsFn | None = None,
+    priority: Collection[int] | None = None,
 ) -> TranslateStats:
     """Fill the cache for every sentence of a document, sending each distinct text once.
 
     ``progress(done, total)`` counts the document's sentences (cached ones are done at the
     start). ``on_results`` first receives the cached translations, then each saved batch.
     ``cancelled()`` is checked between batches; on cancel, finished batches are kept and
-    ``Cancelled`` is raised.
+    ``Cancelled`` is raised. The missing sentences among ``priority`` (sentence ids, e.g. the
+    ones on screen) go to the engine first, in a call of their own, because the engine orders
+    a call's sentences by length and the reader would otherwise wait for a random order; ids
+    not in the document are ignored.
     """
     rows = store.document_sentences(db, doc_id)
     ids_by_hash: dict[str, list[int]] = {}
@@ -101,29 +105,45 @@ def translate_document(
 
     counts = {"translated": 0, "failed": 0}
 
-    def save_batch(batch: list[tuple[int, TranslationResult]]) -> None:
-        nonlocal done
-        hashes = [missing[i] for i, _ in batch]
-        results = [r for _, r in batch]
-        store.put_translations(db, engine.model_key, results, source_hashes=hashes)
-        kept = {h: r for h, r in zip(hashes, results, strict=True) if r.target.strip()}
-        n_kept = sum(len(ids_by_hash[h]) for h in kept)
-        n_batch = sum(len(ids_by_hash[h]) for h in hashes)
-        counts["translated"] += n_kept
-        counts["failed"] += n_batch - n_kept
-        done += n_batch
-        if on_results and kept:
-            on_results(_by_sentence(kept, ids_by_hash))
-        if progress:
-            progress(done, total)
+    def saver(hashes: list[str]) -> Callable[[list[tuple[int, TranslationResult]]], None]:
+        def save_batch(batch: list[tuple[int, TranslationResult]]) -> None:
+            nonlocal done
+            batch_hashes = [hashes[i] for i, _ in batch]
+            results = [r for _, r in batch]
+            store.put_translations(db, engine.model_key, results, source_hashes=batch_hashes)
+            kept = {h: r for h, r in zip(batch_hashes, results, strict=True) if r.target.strip()}
+            n_kept = sum(len(ids_by_hash[h]) for h in kept)
+            n_batch = sum(len(ids_by_hash[h]) for h in batch_hashes)
+            counts["translated"] += n_kept
+            counts["failed"] += n_batch - n_kept
+            done += n_batch
+            if on_results and kept:
+                on_results(_by_sentence(kept, ids_by_hash))
+            if progress:
+                progress(done, total)
+
+        return save_batch
 
     try:
-        engine.translate(
-            [text_by_hash[h] for h in missing], cancelled=cancelled, on_batch=save_batch
-        )
+        for group in _priority_first(missing, ids_by_hash, priority):
+            engine.translate(
+                [text_by_hash[h] for h in group], cancelled=cancelled, on_batch=saver(group)
+            )
     except Cancelled as err:
         raise Cancelled(_cancel_message(done, total)) from err
     return TranslateStats(total, n_cached, counts["translated"], counts["failed"])
+
+
+def _priority_first(
+    missing: list[str], ids_by_hash: dict[str, list[int]], priority: Collection[int] | None
+) -> list[list[str]]:
+    """The missing texts as engine calls: those with a priority sentence first, then the rest."""
+    if not priority:
+        return [missing]
+    wanted = set(priority)
+    first = [h for h in missing if not wanted.isdisjoint(ids_by_hash[h])]
+    rest = [h for h in missing if wanted.isdisjoint(ids_by_hash[h])]
+    return [group for group in (first, rest) if group]
 
 
 def _by_sentence(

@@ -329,3 +329,42 @@ def test_alternatives_are_distinct_and_ranked_best_first(engine):
     assert alternatives(engine, "   ") == []
     with pytest.raises(ValueError, match="at least 1"):
         alternatives(engine, text, n=0)
+
+
+def test_priority_sentences_from_the_end_are_translated_first(db, small_batch_engine):
+    translate_document(db, add_document(db, numbered_article(3))[0], small_batch_engine)
+    doc_id, _ = add_document(db, numbered_article(30))
+    rows = document_sentences(db, doc_id)
+    cached_ids = {r.id for r in rows[:3]}  # shared with the first document
+    priority = [r.id for r in rows[-5:]] + [rows[0].id, 999_999]  # a cached id, an unknown id
+    spy = RecordingEngine(small_batch_engine)
+    batches: list[set[int]] = []
+    steps: list[tuple[int, int]] = []
+    stats = translate_document(db, doc_id, spy, priority=priority,
+                               on_results=lambda b: batches.append(set(b)),
+                               progress=lambda d, t: steps.append((d, t)))
+    assert batches[0] == cached_ids
+    wanted = {r.id for r in rows[-5:]}
+    assert batches[1] <= wanted and batches[2] <= wanted and batches[3] <= wanted
+    assert batches[1] | batches[2] | batches[3] == wanted
+    assert spy.calls[0] == [r.text for r in rows[-5:]]
+    assert len(spy.calls) == 2 and len(spy.calls[1]) == 22
+    assert set().union(*batches) == {r.id for r in rows}
+    assert steps[0] == (3, 30) and steps[-1] == (30, 30)
+    assert [d for d, _ in steps] == sorted(d for d, _ in steps)
+    assert stats == TranslateStats(total=30, cached=3, translated=27)
+
+
+def test_cancel_after_the_priority_sentences_keeps_them_and_the_rest_follows(db, small_batch_engine):
+    doc_id, _ = add_document(db, numbered_article(12))
+    rows = document_sentences(db, doc_id)
+    priority = {r.id for r in rows[-2:]}
+    batches: list[set[int]] = []
+    with pytest.raises(Cancelled, match="2 of 12 sentences"):
+        translate_document(db, doc_id, small_batch_engine, priority=priority,
+                           on_results=lambda b: batches.append(set(b)),
+                           cancelled=lambda: len(batches) >= 1)
+    assert batches == [priority]
+    assert set(load_translations(db, doc_id, small_batch_engine.model_key)) == priority
+    stats = translate_document(db, doc_id, small_batch_engine, priority=priority)
+    assert stats == TranslateStats(total=12, cached=2, translated=10)

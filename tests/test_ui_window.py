@@ -708,3 +708,31 @@ def test_the_library_sorts_by_each_column(empty_packages, make_window, qtbot):
             order = header.sortIndicatorOrder()
             want = ascending if order == Qt.SortOrder.AscendingOrder else ascending[::-1]
             assert library.titles() == want, (column, order)
+
+
+def test_translation_starts_with_the_sentences_on_screen(tiny_package, make_window, qtbot, tmp_path):
+    from reader.pipeline import import_file
+
+    article = long_article(tmp_path / "long.txt", 30)
+    window = make_window()
+    doc_id, _ = import_file(window.db, article)
+    window.set_setting(f"ui.scroll.{doc_id}", [150, 0.0])  # the reader was in the middle
+    seen: dict = {}
+
+    def started(_doc_id):
+        view = window.view
+        seen["visible"] = [sid for row in view.visible_rows()
+                           for sid in view.content().paragraphs[row].sentence_ids]
+        seen["near"] = set(view.visible_sentence_ids())
+        window.translation_task.partial.connect(lambda r: seen.setdefault("first", set(r)))
+
+    window.translation_started.connect(started)
+    with qtbot.waitSignal(window.translation_ended, timeout=WAIT_MS) as ended:
+        assert window.open_document(doc_id)
+    assert ended.args == ["done"]
+    order = window.view.content().order
+    rows = {window.view.sentence_row(sid) for sid in seen["visible"]}
+    assert min(rows) >= 140 and len(order) > 4 * len(seen["near"])  # far from the top
+    assert set(seen["visible"]) <= seen["near"]
+    assert seen["first"] == seen["near"]  # the screen (and one below) first, nothing else
+    assert all(window.view.translation(sid) for sid in order)

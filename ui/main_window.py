@@ -771,7 +771,7 @@ class MainWindow(QMainWindow):
         missing = [s.id for s in sentences if not s.final]
         translating = package is not None and bool(missing)
         if translating:
-            self._start_translation(doc_id, len(sentences))
+            self._start_translation(doc_id, len(sentences), self.view.visible_sentence_ids())
         self.words.align_document(use_engine=not translating)
         self.view.setFocus()
         self.document_opened.emit(doc_id)
@@ -832,7 +832,8 @@ class MainWindow(QMainWindow):
 
     # ----------------------------------------------------------------- background translation
 
-    def _start_translation(self, doc_id: int, total: int) -> None:
+    def _start_translation(self, doc_id: int, total: int, priority: list[int]) -> None:
+        """Translate in a worker, the sentences on (or just below) the screen first."""
         engines, db_path = self.engines, self._db_path
 
         def work(ctx: TaskContext) -> Any:
@@ -848,6 +849,7 @@ class MainWindow(QMainWindow):
                     progress=ctx.progress,
                     cancelled=ctx.cancelled,
                     on_results=lambda results: ctx.partial({sid: r.target for sid, r in results.items()}),
+                    priority=priority,
                 )
             finally:
                 db.close()

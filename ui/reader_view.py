@@ -652,6 +652,16 @@ class ReaderView(QAbstractScrollArea):
         last = self._row_at(y + self.viewport().height())
         return range(first, min(len(self._heights), last + 1))
 
+    def visible_sentence_ids(self, screens_below: float = 1.0) -> list[int]:
+        """Sentences in the viewport and up to ``screens_below`` screens under it, in reading
+        order: what the reader will look at first, so translation can start there."""
+        if self._content is None or not self._heights:
+            return []
+        y, height = self._scroll_y(), self.viewport().height()
+        first, last = self._row_at(y), self._row_at(y + height * (1 + screens_below))
+        rows = self._content.paragraphs[first : last + 1]
+        return [sid for para in rows for sid in para.sentence_ids]
+
     # ----------------------------------------------------------------- inline editing
 
     def edit_translation(self, sentence_id: int) -> QPlainTextEdit | None:
