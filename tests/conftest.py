@@ -98,3 +98,20 @@ def db(tmp_path):
     from reader.store import open_db
 
     return open_db(tmp_path / "test.sqlite")
+
+
+@pytest.fixture
+def make_window(qtbot):
+    """A real main window, shown offscreen; pytest-qt closes it after the test."""
+    from ui.main_window import MainWindow
+
+    def make(size: tuple[int, int] | None = (1200, 800)) -> MainWindow:
+        window = MainWindow()
+        qtbot.addWidget(window)
+        if size:
+            window.resize(*size)
+        window.show()
+        qtbot.waitExposed(window)
+        return window
+
+    return make

@@ -19,19 +19,6 @@ WAIT_MS = 60_000
 MY_VERSION = "Lavrov and Kuleba talked in Antalya: my own translation."
 
 
-@pytest.fixture
-def make_window(qtbot):
-    def make(size: tuple[int, int] | None = (1200, 800)) -> MainWindow:
-        window = MainWindow()
-        qtbot.addWidget(window)
-        if size:
-            window.resize(*size)
-        window.show()
-        qtbot.waitExposed(window)
-        return window
-
-    return make
-
 
 def open_and_translate(qtbot, window: MainWindow) -> int:
     with qtbot.waitSignal(window.translation_ended, timeout=WAIT_MS) as ended:

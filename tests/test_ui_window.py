@@ -24,19 +24,6 @@ from .conftest import ROOT, SEED
 WAIT_MS = 60_000
 
 
-@pytest.fixture
-def make_window(qtbot):
-    def make(size: tuple[int, int] | None = (1200, 800)) -> MainWindow:
-        window = MainWindow()
-        qtbot.addWidget(window)
-        if size:
-            window.resize(*size)
-        window.show()
-        qtbot.waitExposed(window)
-        return window
-
-    return make
-
 
 def open_and_translate(qtbot, window: MainWindow, path=SEED) -> int:
     with qtbot.waitSignal(window.translation_ended, timeout=WAIT_MS) as ended:

@@ -53,16 +53,8 @@ def no_dictionary(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def make_window(qtbot):
-    def make() -> MainWindow:
-        window = MainWindow()
-        qtbot.addWidget(window)
-        window.resize(1200, 700)
-        window.show()
-        qtbot.waitExposed(window)
-        return window
-
-    return make
+def make_window(make_window):
+    return lambda: make_window((1200, 700))
 
 
 def add_article(text: str, translations: dict[str, str]) -> int:
