@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -169,14 +170,31 @@ def _check_header(db: Database, path: Path) -> None:
 def _configure(db: Database, path: Path) -> None:
     db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
     db.execute("PRAGMA foreign_keys = ON")
-    mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-    if str(mode).lower() != "wal":
+    mode = _enable_wal(db)
+    if mode != "wal":
         raise StoreError(
             f"Could not switch {path} to write-ahead logging (mode is {mode}): "
             "put BIREADER_HOME on a local disk"
         )
     # Safe with WAL: a killed process loses nothing committed; only power loss may drop the last.
     db.execute("PRAGMA synchronous = NORMAL")
+
+
+def _enable_wal(db: Database) -> str:
+    """Switch to WAL once; later opens find it set. The switch needs an exclusive lock and SQLite
+    answers "locked" at once, without its busy handler, while another process is creating the
+    library: so retry until that process is done (as the busy timeout would)."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            mode = str(db.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+            if mode == "wal":
+                return mode
+            return str(db.execute("PRAGMA journal_mode = WAL").fetchone()[0]).lower()
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def _check_is_ours(db: Database, path: Path) -> None:
