@@ -167,7 +167,7 @@ def _align(
                 dictionary=dictionary,
             )
         except AlignmentError:
-            pass
+            pass  # attention that does not fit the text (a damaged row): align without it
     return aligner.align(job.source, job.target, dictionary=dictionary)
 
 

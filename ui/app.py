@@ -17,7 +17,7 @@ REMOTE_DISPLAY_TIMEOUT_S = 0.5
 
 
 class UsageError(Exception):
-    pass
+    """A bad command-line argument (exit status 2), told apart from a failure to run (1)."""
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
