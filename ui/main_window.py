@@ -1358,7 +1358,11 @@ class MainWindow(QMainWindow):
         """Remember where the dictionary is (a folder, its .index or its .dict.dz file); a
         place without one is refused with the dictionary's own message, the setting unchanged."""
         if path is None:
-            start = self.setting(DICTIONARY_SETTING) or str(Path.home())
+            from reader.dictionary import DEFAULT_DIR
+
+            start = self.setting(DICTIONARY_SETTING) or str(
+                DEFAULT_DIR if DEFAULT_DIR.is_dir() else Path.home()
+            )
             path, _ = QFileDialog.getOpenFileName(
                 self, "Choose the Dutch–English dictionary", start, DICTIONARY_FILTER
             )
