@@ -142,6 +142,17 @@ def open_db(path: str | Path | None = None) -> Database:
     return db
 
 
+@contextmanager
+def connection(path: str | Path | None = None) -> Iterator[Database]:
+    """A connection for one piece of background work: SQLite connections belong to one thread, so
+    each worker opens its own and closes it when done."""
+    db = open_db(path)
+    try:
+        yield db
+    finally:
+        db.close()
+
+
 def _check_is_sqlite(path: Path) -> None:
     """Refuse a folder where the library should be. The file's header is checked by SQLite itself
     (``_check_header``): opening and closing the file with plain ``open()`` would release every

@@ -840,8 +840,7 @@ class MainWindow(QMainWindow):
             from reader.pipeline import translate_document
 
             engine = engines.get()
-            db = store.open_db(db_path)
-            try:
+            with store.connection(db_path) as db:
                 return translate_document(
                     db,
                     doc_id,
@@ -851,8 +850,6 @@ class MainWindow(QMainWindow):
                     on_results=lambda results: ctx.partial({sid: r.target for sid, r in results.items()}),
                     priority=priority,
                 )
-            finally:
-                db.close()
 
         self._show_progress(f"Translating 0 / {total} sentences", 0, total)
         task = self.runner.run(
@@ -1085,11 +1082,8 @@ class MainWindow(QMainWindow):
             from reader.pipeline import retranslate_sentence
 
             engine = engines.get()
-            db = store.open_db(db_path)
-            try:
+            with store.connection(db_path) as db:
                 return retranslate_sentence(db, sid, engine, replace_edit=replace)
-            finally:
-                db.close()
 
         def done(result: Any) -> None:
             if doc_id != self.doc_id:
@@ -1196,11 +1190,8 @@ class MainWindow(QMainWindow):
         def work(ctx: TaskContext) -> Path:
             from reader.export import export_to_file
 
-            db = store.open_db(db_path)
-            try:
+            with store.connection(db_path) as db:
                 return export_to_file(db, doc_id, model_key, path, fmt)
-            finally:
-                db.close()
 
         def done(written: Path) -> None:
             msg = f"Exported {plural(n, 'sentence')} to {written}."
@@ -1230,11 +1221,8 @@ class MainWindow(QMainWindow):
         def work(ctx: TaskContext) -> tuple[int, bool]:
             from reader.pipeline import import_file
 
-            db = store.open_db(db_path)
-            try:
+            with store.connection(db_path) as db:
                 return import_file(db, path)
-            finally:
-                db.close()
 
         return self._run_import(work, f"import:{path}", "Could not open the file")
 
@@ -1251,11 +1239,8 @@ class MainWindow(QMainWindow):
         def work(ctx: TaskContext) -> tuple[int, bool]:
             from reader.pipeline import import_text
 
-            db = store.open_db(db_path)
-            try:
+            with store.connection(db_path) as db:
                 return import_text(db, text, source_name="Pasted text")
-            finally:
-                db.close()
 
         return self._run_import(work, "paste", "Could not import the pasted text")
 

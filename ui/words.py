@@ -74,15 +74,10 @@ class DictionaryHolder:
     def configured_path(self) -> str | None:
         """The ``dictionary.path`` setting (None: the default places)."""
         try:
-            db = store.open_db(self._db_path)
+            with store.connection(self._db_path) as db:
+                value = store.get_setting(db, DICTIONARY_SETTING)
         except ReaderError:
             return None
-        try:
-            value = store.get_setting(db, DICTIONARY_SETTING)
-        except ReaderError:
-            value = None
-        finally:
-            db.close()
         return str(value) if value else None
 
     def peek(self) -> tuple[Any, str | None] | None:
@@ -235,13 +230,10 @@ class WordTools(QObject):
             from reader.alignments import document_alignments
 
             dictionary, _ = holder.get()
-            db = store.open_db(db_path)
-            try:
+            with store.connection(db_path) as db:
                 alignments = document_alignments(
                     db, doc_id, model_key, engine=engine, dictionary=dictionary, cancelled=ctx.cancelled
                 )
-            finally:
-                db.close()
             return build_tables(alignments, texts)
 
         task = self.runner.run(
@@ -275,8 +267,7 @@ class WordTools(QObject):
             from reader.alignments import sentence_alignment
 
             dictionary, _ = holder.get()
-            db = store.open_db(db_path)
-            try:
+            with store.connection(db_path) as db:
                 cached = None
                 if model_key is not None:
                     key = store.source_hash(nl)
@@ -284,8 +275,6 @@ class WordTools(QObject):
                 alignment = sentence_alignment(
                     db, nl, en, cached=cached, engine=engine, dictionary=dictionary, model_key=model_key
                 )
-            finally:
-                db.close()
             return build_tables({sentence_id: alignment}, texts)
 
         return self.runner.run(
