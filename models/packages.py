@@ -372,7 +372,7 @@ def _resolve(code_or_package):
         try:
             return find_package(pair[0], pair[1])
         except ModelError:
-            pass
+            pass  # not a pair name either: the message below says what to do
     raise ModelError(
         f"No installed package matches {code!r}: run `bireader models list` to see the installed ones."
     )

@@ -173,7 +173,7 @@ def decode(data: bytes, name: str) -> tuple[str, list[str]]:
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError:
-        pass
+        pass  # not UTF-8: fall back to cp1252 below, with a warning naming the file
     try:
         text = data.decode("cp1252")
         note = ""
