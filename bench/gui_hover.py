@@ -12,14 +12,12 @@ word highlighting off (sentence hover only). Goal: longest move, handler plus pa
 
 from __future__ import annotations
 
-import argparse
 import gc
 import statistics
-import tempfile
 import time
 from pathlib import Path
 
-from _common import SEED, prepare_environment
+from _common import SEED, gui_bench_args, translated_library
 
 FRAME_S = 0.016
 
@@ -39,22 +37,7 @@ def long_text(paragraphs: int) -> str:
 
 def build_library(tmp: Path, paragraphs: int) -> tuple[int, int]:
     """The sample and a long document, translated (with attention) by the tiny test package."""
-    from models import packages
-    from models.engine import Engine
-    from models.testpackage import build_package
-    from reader import store
-    from reader.importer import parse_text
-    from reader.pipeline import translate_document
-
-    packages.install_file(build_package(tmp / "tiny.argosmodel", size="tiny"))
-    db = store.open_db()
-    small, _ = store.add_document(db, parse_text(SEED.read_text(encoding="utf-8")))
-    big, _ = store.add_document(db, parse_text(long_text(paragraphs)))
-    engine = Engine.for_pair()
-    for doc_id in (small, big):
-        translate_document(db, doc_id, engine)
-    db.close()
-    return small, big
+    return translated_library(tmp, long_text(paragraphs))
 
 
 def wait_for(condition, timeout: float = 600.0) -> None:
@@ -173,13 +156,7 @@ def ms(values: list[float], q: float | None = None) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--paragraphs", type=int, default=2000)
-    parser.add_argument("--size", default="1400x900")
-    args = parser.parse_args(argv)
-    size = tuple(int(v) for v in args.size.split("x"))
-    tmp = Path(tempfile.mkdtemp(prefix="bireader-bench-hover-"))
-    prepare_environment(tmp)
+    args, size, tmp = gui_bench_args(__doc__.splitlines()[0], "bireader-bench-hover-", argv)
     t0 = time.perf_counter()
     small, big = build_library(tmp, args.paragraphs)
     print(f"library built and translated by the tiny package in {time.perf_counter() - t0:.1f} s")

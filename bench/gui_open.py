@@ -12,35 +12,19 @@ row per paragraph in a two-column table (QTextBrowser), which lays everything ou
 
 from __future__ import annotations
 
-import argparse
 import statistics
-import tempfile
 import time
 from pathlib import Path
 
-from _common import SEED, prepare_environment
+from _common import SEED, gui_bench_args, translated_library
 
 
 def build_library(tmp: Path, paragraphs: int) -> tuple[int, int]:
-    """Import the sample and a long repetition of it, and translate both with the tiny package."""
-    from models import packages
-    from models.engine import Engine
-    from models.testpackage import build_package
-    from reader import store
+    """The sample and a long repetition of it, translated by the tiny package."""
     from reader.importer import parse_text
-    from reader.pipeline import translate_document
 
-    packages.install_file(build_package(tmp / "tiny.argosmodel", size="tiny"))
     seed = [p.text for p in parse_text(SEED.read_text(encoding="utf-8")).paragraphs]
-    body = [seed[i % len(seed)] for i in range(paragraphs)]
-    db = store.open_db()
-    small, _ = store.add_document(db, parse_text(SEED.read_text(encoding="utf-8")))
-    big, _ = store.add_document(db, parse_text("\n\n".join(body)))
-    engine = Engine.for_pair()
-    for doc_id in (small, big):
-        translate_document(db, doc_id, engine)
-    db.close()
-    return small, big
+    return translated_library(tmp, "\n\n".join(seed[i % len(seed)] for i in range(paragraphs)))
 
 
 def first_paint(window, doc_id: int) -> float:
@@ -95,13 +79,7 @@ def naive_first_paint(paragraphs: list[tuple[str, str]], size: tuple[int, int]) 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--paragraphs", type=int, default=2000)
-    parser.add_argument("--size", default="1400x900")
-    args = parser.parse_args(argv)
-    size = tuple(int(v) for v in args.size.split("x"))
-    tmp = Path(tempfile.mkdtemp(prefix="bireader-bench-gui-"))
-    prepare_environment(tmp)
+    args, size, tmp = gui_bench_args(__doc__.splitlines()[0], "bireader-bench-gui-", argv)
     small, big = build_library(tmp, args.paragraphs)
 
     from PySide6.QtWidgets import QApplication
