@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -112,13 +113,48 @@ def m001_initial_schema(db: Database) -> None:
         db.execute(sql)
 
 
+@_migration
+def m002_open_paragraph_kinds_and_version_origin(db: Database) -> None:
+    """Paragraph kinds grow (list items, quotes) without another table rebuild: the importer's
+    ``PARAGRAPH_KINDS`` is the one list, checked by ``add_document``. A user's version records
+    whether the user wrote it or chose one of the model's alternatives.
+
+    The paragraphs table is rebuilt (SQLite cannot drop a CHECK constraint); ``_migrate`` turns
+    foreign keys off around it, so the rebuild never cascades into the sentences.
+    """
+    for sql in (
+        """CREATE TABLE paragraphs_new (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            idx INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind <> ''),
+            text TEXT NOT NULL,
+            UNIQUE (document_id, idx))""",
+        "INSERT INTO paragraphs_new (id, document_id, idx, kind, text)"
+        " SELECT id, document_id, idx, kind, text FROM paragraphs",
+        "DROP TABLE paragraphs",
+        "ALTER TABLE paragraphs_new RENAME TO paragraphs",
+        "ALTER TABLE user_translations ADD COLUMN origin TEXT NOT NULL DEFAULT 'user'"
+        " CHECK (origin IN ('user', 'alternative'))",
+    ):
+        db.execute(sql)
+
+
 # ---------------------------------------------------------------- opening
 
 
-def open_db(path: str | Path | None = None) -> Database:
-    """Open (creating or upgrading) the library; refuses files that are not ours before writing."""
+def open_db(path: str | Path | None = None, *, read_only: bool | None = None) -> Database:
+    """Open (creating or upgrading) the library; refuses files that are not ours before writing.
+
+    ``read_only=None`` decides by itself: an existing library that this user cannot write (or
+    ``BIREADER_READ_ONLY=1``) opens read-only, so it can still be read; :func:`is_read_only` tells.
+    """
     path = Path(path) if path is not None else config.db_path()
     _check_is_sqlite(path)
+    if read_only is None:
+        read_only = _read_only_wanted(path)
+    if read_only:
+        return _open_read_only(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
@@ -132,7 +168,7 @@ def open_db(path: str | Path | None = None) -> Database:
         _check_header(db, path)
         _configure(db, path)
         _check_is_ours(db, path)
-        _migrate(db)
+        _migrate(db, path)
     except sqlite3.DatabaseError as err:
         conn.close()
         raise _store_error(err, f"open the library {path}") from err
@@ -140,6 +176,57 @@ def open_db(path: str | Path | None = None) -> Database:
         conn.close()
         raise
     return db
+
+
+def is_read_only(db: Database) -> bool:
+    """Whether writes to this connection are refused (a read-only library)."""
+    return bool(db.execute("PRAGMA query_only").fetchone()[0])
+
+
+def _read_only_wanted(path: Path) -> bool:
+    if os.environ.get("BIREADER_READ_ONLY", "").strip() not in ("", "0"):
+        return True
+    # WAL needs to create -wal and -shm files beside the library, so the folder must be writable too.
+    return path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+
+
+def _open_read_only(path: Path) -> Database:
+    """Open an existing library for reading only. Without write access to its folder SQLite cannot
+    create the WAL index, so fall back to ``immutable`` (nobody can be writing it then)."""
+    if not path.exists():
+        raise StoreError(
+            f"There is no library at {path} and it is opened read-only: "
+            "check BIREADER_HOME, or open it once with write access"
+        )
+    uri = path.resolve().as_uri()
+    last: sqlite3.Error | None = None
+    for query in ("?mode=ro", "?mode=ro&immutable=1"):
+        conn = None
+        try:
+            conn = sqlite3.connect(uri + query, uri=True, timeout=BUSY_TIMEOUT_S)
+            db = Database(conn)
+            _check_header(db, path)
+            db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            db.execute("PRAGMA query_only = 1")
+            _check_is_ours(db, path)
+        except StoreError:
+            if conn is not None:
+                conn.close()
+            raise
+        except sqlite3.Error as err:
+            if conn is not None:
+                conn.close()
+            last = err
+            continue
+        if MIGRATIONS.pending(db):
+            conn.close()
+            raise StoreError(
+                f"The library {path} was made by an older version and must be upgraded, but it is "
+                "read-only: open it once with write access"
+            )
+        return db
+    assert last is not None
+    raise _store_error(last, f"open the library {path} read-only")
 
 
 @contextmanager
@@ -227,11 +314,52 @@ def _check_is_ours(db: Database, path: Path) -> None:
         )
 
 
-def _migrate(db: Database) -> None:
-    """Apply pending migrations under the write lock, so two processes never apply one twice."""
-    if MIGRATIONS.pending(db):
+def _migrate(db: Database, path: Path) -> None:
+    """Apply pending migrations under the write lock, so two processes never apply one twice.
+
+    An existing library is first copied beside itself (SQLite's backup API: a consistent copy
+    even while another process writes), so an upgrade can never cost a user their notes.
+    Foreign keys are off while migrating: a table rebuild must not cascade into its children.
+    """
+    pending = MIGRATIONS.pending(db)
+    if not pending:
+        return
+    if MIGRATIONS.applied(db):
+        backup_library(db, path, f"before-{pending[0].name}")
+    db.execute("PRAGMA foreign_keys = OFF")
+    try:
         with write_transaction(db):
-            MIGRATIONS.apply(db)
+            if MIGRATIONS.pending(db):  # another process may have upgraded while we waited
+                MIGRATIONS.apply(db)
+            broken = db.execute("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise StoreError(
+                    f"Upgrading the library {path} would break {len(broken)} links between its "
+                    "rows, so it was left as it was: report this with the backup beside it"
+                )
+    finally:
+        db.execute("PRAGMA foreign_keys = ON")
+
+
+def backup_library(db: Database, path: Path, label: str) -> Path:
+    """Copy the library to ``NAME.LABEL.bak`` beside it, atomically (a copy half written is never
+    left under the final name)."""
+    target = path.with_name(f"{path.name}.{label}.bak")
+    temp = target.with_name(target.name + f".{os.getpid()}.part")
+    try:
+        dest = sqlite3.connect(str(temp))
+        try:
+            db.conn.backup(dest)
+        finally:
+            dest.close()
+        os.replace(temp, target)
+    except (OSError, sqlite3.Error) as err:
+        temp.unlink(missing_ok=True)
+        raise StoreError(
+            f"Could not back up the library to {target} before upgrading it ({err}): "
+            "free some disk space and try again"
+        ) from err
+    return target
 
 
 # ---------------------------------------------------------------- transactions and errors
@@ -271,6 +399,11 @@ def _store_error(err: sqlite3.Error, doing: str) -> StoreError:
         return StoreError(
             f"Could not {doing}: another bilingual-reader is busy writing it; "
             "wait for it to finish and try again"
+        )
+    if "readonly" in text or "read-only" in text:
+        return StoreError(
+            f"Could not {doing}: the library is read-only, so changes cannot be saved; "
+            "open it from a folder you can write to"
         )
     if "full" in text:
         return StoreError(f"Could not {doing}: the disk is full; free some space and try again")
@@ -315,10 +448,17 @@ class SentenceRow:
 
 def add_document(db: Database, article: ParsedArticle) -> tuple[int, bool]:
     """Store an article, its paragraphs and sentences; the same content twice is one document."""
+    from reader.importer import PARAGRAPH_KINDS
     from reader.segment import sentence_spans
 
     if not article.paragraphs:
         raise ImportFailed(f"{article.title!r} has no paragraphs: there is nothing to add")
+    unknown = sorted({p.kind for p in article.paragraphs} - set(PARAGRAPH_KINDS))
+    if unknown:
+        raise ImportFailed(
+            f"{article.title!r} has paragraphs of unknown kind {', '.join(map(repr, unknown))}: "
+            f"a paragraph is one of {', '.join(PARAGRAPH_KINDS)}"
+        )
     with write_transaction(db):
         cursor = db.execute(
             "INSERT OR IGNORE INTO documents (title, date, content_hash, source_path, imported_at)"
@@ -545,8 +685,24 @@ def count_translations(db: Database, model_key: str | None = None) -> int:
 # ---------------------------------------------------------------- the user's own translations
 
 
-def set_user_translation(db: Database, sentence_id: int, text: str | None) -> None:
-    """Save the user's version of a sentence; None or blank text reverts to the model's."""
+USER_VERSION_ORIGINS = ("user", "alternative")
+
+
+@dataclass(frozen=True, slots=True)
+class UserVersion:
+    """The version of a sentence the reader chose over the machine's: typed by the user, or one
+    of the model's alternatives (shown differently: it is still machine output)."""
+
+    text: str
+    origin: str = "user"
+
+
+def set_user_translation(
+    db: Database, sentence_id: int, text: str | None, origin: str = "user"
+) -> None:
+    """Save the reader's version of a sentence; None or blank text reverts to the model's."""
+    if origin not in USER_VERSION_ORIGINS:
+        raise ValueError(f"origin must be one of {USER_VERSION_ORIGINS}, not {origin!r}")
     with write_transaction(db):
         if not db.execute("SELECT 1 FROM sentences WHERE id = ?", [sentence_id]).fetchone():
             raise StoreError(
@@ -557,20 +713,26 @@ def set_user_translation(db: Database, sentence_id: int, text: str | None) -> No
             db.execute("DELETE FROM user_translations WHERE sentence_id = ?", [sentence_id])
             return
         db.execute(
-            "INSERT INTO user_translations (sentence_id, text, edited_at) VALUES (?, ?, ?)"
+            "INSERT INTO user_translations (sentence_id, text, edited_at, origin) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (sentence_id) DO UPDATE SET text = excluded.text,"
-            " edited_at = excluded.edited_at",
-            [sentence_id, text, _now()],
+            " edited_at = excluded.edited_at, origin = excluded.origin",
+            [sentence_id, text, _now(), origin],
         )
 
 
-def user_translations(db: Database, doc_id: int) -> dict[int, str]:
+def user_versions(db: Database, doc_id: int) -> dict[int, UserVersion]:
+    """The reader's versions in a document, with where each came from."""
     cursor = db.execute(
-        "SELECT u.sentence_id, u.text FROM user_translations u"
+        "SELECT u.sentence_id, u.text, u.origin FROM user_translations u"
         " JOIN sentences s ON s.id = u.sentence_id WHERE s.document_id = ?",
         [doc_id],
     )
-    return dict(cursor.fetchall())
+    return {sid: UserVersion(text, origin) for sid, text, origin in cursor}
+
+
+def user_translations(db: Database, doc_id: int) -> dict[int, str]:
+    """The reader's versions' texts (whatever their origin): what exports and the cache use."""
+    return {sid: v.text for sid, v in user_versions(db, doc_id).items()}
 
 
 # ---------------------------------------------------------------- alignments and settings
