@@ -12,7 +12,7 @@ from models import packages
 from reader.errors import Cancelled, ModelError
 from tests.helpers_models import rewrite_package, tree
 
-TOP = "translate-nl_en-test_tiny"
+TOP = "translate-nl_en-0_1_tiny"  # named from the metadata: pair and version
 
 
 @pytest.fixture
@@ -92,7 +92,7 @@ def test_reinstall_replaces_the_same_pair(empty_packages, tiny_package_file, tmp
     )
     packages.install_file(newer)
     assert [p.package_version for p in packages.installed_packages()] == ["0.2+tiny"]
-    assert sorted(p.name for p in empty_packages.iterdir()) == ["translate-nl_en-0_2"]
+    assert sorted(p.name for p in empty_packages.iterdir()) == ["translate-nl_en-0_2_tiny"]
 
 
 def test_a_stray_folder_does_not_hide_packages(empty_packages, tiny_package_file):
