@@ -1,19 +1,36 @@
 """Sentence-boundary precision, recall and F1 of reader.segment against UD gold sentences.
 
-Usage: python bench/segmentation_eval.py FILE.conllu [FILE.conllu ...]
+Usage: python bench/segmentation_eval.py [--errors] FILE.conllu [FILE.conllu ...]
 
 The gold sentences of one paragraph (``sent_id`` ``DOC.p.PARAGRAPH.s.SENTENCE``; consecutive
-sentences with the same document and paragraph) are joined with one space into a paragraph.
-A *boundary* is the character offset where a sentence ends inside that paragraph; the end of the
-paragraph itself never counts (every splitter gets it for free). Gold and predicted boundaries are
-compared as sets per paragraph and pooled over the file. simplemma.split_sentences(lang="nl") is
-scored on the same paragraphs with the same definition as a baseline, and both are timed.
+sentences with the same document and paragraph) make one paragraph of text. A *boundary* is the
+character offset where a sentence ends inside that paragraph; the end of the paragraph itself never
+counts (every splitter gets it for free). Gold and predicted boundaries are compared as sets per
+paragraph and pooled over the file. Three layouts of the same sentences are scored:
+
+- ``joined``: all sentences joined with one space, split by reader.segment alone (and by
+  simplemma.split_sentences(lang="nl") as a baseline). The strictest test of the rules, but
+  unlike any imported text: a Wikipedia title or list item has no final punctuation, and only the
+  line it stood on told it apart from the next sentence.
+- ``lines``: the layout the sentences had in their source, as far as it can be rebuilt. A
+  sentence without final punctuation (``. ! ? …``; a title, a list item, a line ending in ``:``)
+  stands on a line of its own, others follow each other with a space. The text goes through
+  ``reader.importer.paragraphs_of`` and each paragraph through ``sentence_spans``: the
+  boundaries an imported article gets. The line breaks sit at gold boundaries (UD keeps no
+  layout), so this layout alone would reward cutting at every line break; hence the third.
+- ``wrapped``: the ``lines`` text hard-wrapped at 72 columns, as an e-mail or a text editor
+  saves it. Here most line breaks are *not* boundaries, so an importer that cut at every line
+  break loses precision.
+
+The score the issue's targets refer to is ``lines``; ``joined`` and ``wrapped`` are reported so
+the layout cannot hide a weakness. Replacing one space by one line break keeps every offset.
 """
 
 from __future__ import annotations
 
 import re
 import sys
+import textwrap
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -72,14 +89,38 @@ def read_paragraphs(path: str | Path) -> Iterator[list[str]]:
         yield sentences
 
 
-def gold_boundaries(sentences: list[str]) -> tuple[str, set[int]]:
-    """The paragraph text and the offsets where its inner sentences end."""
-    ends, offset = [], 0
-    for sentence in sentences:
+LAYOUTS = ("joined", "lines", "wrapped")
+_FINAL = (".", "!", "?", "…")
+_CLOSERS = "\"'”’»)]"
+WRAP_COLUMNS = 72
+
+
+def gold_boundaries(sentences: list[str], layout: str = "joined") -> tuple[str, set[int]]:
+    """The paragraph text in ``layout`` and the offsets where its inner sentences end."""
+    ends, offset, text = [], 0, ""
+    for i, sentence in enumerate(sentences):
+        if i:
+            own_line = layout != "joined" and not (_ends(sentences[i - 1]) and _ends(sentence))
+            text += "\n" if own_line else " "
+        text += sentence
         offset += len(sentence)
         ends.append(offset)
         offset += 1
-    return " ".join(sentences), set(ends[:-1])
+    if layout == "wrapped":
+        text = "\n".join(map(_wrap, text.split("\n")))
+    return text, set(ends[:-1])
+
+
+def _ends(sentence: str) -> bool:
+    return sentence.rstrip(_CLOSERS).endswith(_FINAL)
+
+
+def _wrap(line: str) -> str:
+    """The line wrapped at ``WRAP_COLUMNS``, or unchanged where wrapping would move offsets."""
+    wrapped = "\n".join(
+        textwrap.wrap(line, WRAP_COLUMNS, break_long_words=False, break_on_hyphens=False)
+    )
+    return wrapped if len(wrapped) == len(line) else line
 
 
 def spans_of(text: str, sentences: list[str]) -> Spans:
@@ -108,20 +149,45 @@ def reader_spans(text: str) -> Spans:
     return sentence_spans(text)
 
 
+def importer_spans(text: str) -> Spans:
+    """Sentences as an imported article gets them: importer paragraphs, then ``sentence_spans``.
+
+    The importer joins lines and may drop a list bullet, so each sentence is found again in the
+    text with any white space matching any white space.
+    """
+    from reader.importer import paragraphs_of
+    from reader.segment import sentence_spans
+
+    spans, pos = [], 0
+    for paragraph in paragraphs_of(text):
+        for start, end in sentence_spans(paragraph.text):
+            words = paragraph.text[start:end].split()
+            found = re.compile(r"\s+".join(map(re.escape, words))).search(text, pos)
+            if found is None:
+                raise ValueError(f"sentence not found in the text: {' '.join(words)[:60]!r}")
+            spans.append(found.span())
+            pos = found.end()
+    return spans
+
+
 def evaluate(
-    paragraphs: list[list[str]], splitter: Callable[[str], Spans], show_errors: bool = False
+    paragraphs: list[list[str]],
+    splitter: Callable[[str], Spans],
+    show_errors: bool = False,
+    layout: str = "joined",
 ) -> tuple[Score, float]:
     score = Score()
     splitter("Warm up. Eerst.")
     started = time.perf_counter()
     for sentences in paragraphs:
-        text, gold = gold_boundaries(sentences)
+        text, gold = gold_boundaries(sentences, layout)
         predicted = inner_boundaries(text, splitter(text))
         score.add(gold, predicted)
         if show_errors and gold != predicted:
             for end in sorted(gold ^ predicted):
                 kind = "missed" if end in gold else "extra "
-                print(f"  {kind} | {text[max(0, end - 60):end]} || {text[end:end + 40]}")
+                before, after = text[max(0, end - 60) : end], text[end : end + 40]
+                print(f"  {layout} {kind} | {before!r} || {after!r}")
     return score, time.perf_counter() - started
 
 
@@ -139,8 +205,12 @@ def main(argv: list[str]) -> int:
               f"{n_gold} inner boundaries")
         baseline, base_time = evaluate(paragraphs, simplemma_spans)
         ours, our_time = evaluate(paragraphs, reader_spans, show_errors)
-        for name, s, t in (("simplemma", baseline, base_time), ("reader.segment", ours, our_time)):
-            print(f"  {name:15} P {s.precision:.4f}  R {s.recall:.4f}  F1 {s.f1:.4f}  "
+        rows = [("simplemma", "joined", baseline, base_time), ("reader.segment", "joined", ours, our_time)]
+        for layout in LAYOUTS[1:]:
+            score, spent = evaluate(paragraphs, importer_spans, show_errors, layout)
+            rows.append(("reader.importer", layout, score, spent))
+        for name, layout, s, t in rows:
+            print(f"  {name:15} {layout:7} P {s.precision:.4f}  R {s.recall:.4f}  F1 {s.f1:.4f}  "
                   f"(tp {s.true_pos}, fp {s.false_pos}, fn {s.false_neg})  {t * 1000:.1f} ms")
         print(f"  time ratio reader.segment / simplemma: {our_time / base_time:.2f}")
     return 0

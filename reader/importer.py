@@ -83,13 +83,57 @@ _VISIBLE = re.compile(r"\S")
 _MAX_FOREIGN_SHARE = 0.3
 _MAX_ODD_SHARE = 0.05
 _MIN_ODD = 2
+_MAX_DATE_LINE = 60
+WRAP_WIDTH = 100
+_BULLET = re.compile(r"(?:(?P<bullet>[-*•])|\d{1,3}[.)])(?: |\Z)")
+_QUOTE_MARK = re.compile(r">+")
+_OPENING_QUOTES = "\"'“‘„«‹(["
+_CONTINUES = ",;:)]}%&+=/"
+_NEVER_LAST = frozenset(
+    "de het een en of maar want dat die van in op met voor door aan bij tot uit naar om te als dan "
+    "zijn haar hun mijn je the a an and of to".split()
+)
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_LANGUAGE_SAMPLE = 5000
+_MIN_WORDS_CHECKED = 8
+_MIN_DUTCH_SCORE = 0.5
+_MIN_SYMBOLS_CHECKED = 12
+_MIN_LETTER_SHARE = 0.5
+_LANGUAGES = {"nl": "Dutch", "en": "English", "de": "German", "fr": "French"}
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            "januari jan", "februari feb febr", "maart mrt mar", "april apr", "mei",
+            "juni jun", "juli jul", "augustus aug", "september sep sept", "oktober okt oct",
+            "november nov", "december dec",
+        ),
+        start=1,
+    )
+    for name in names.split()
+}
+_MONTH_NAME = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_WEEKDAY = r"(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|ma|di|wo|do|vr|za|zo)\.?,?"
+_DATE_LINE = re.compile(
+    r"(?:(?:date|datum|gepubliceerd|geplaatst|published|bijgewerkt|laatst bijgewerkt)"
+    r"(?: op| on)?:? ?)?"
+    rf"(?:{_WEEKDAY} )?"
+    r"(?:(?P<iso>\d{4}-\d{1,2}-\d{1,2})|(?P<num>\d{1,2}([-/.])\d{1,2}\3\d{4})"
+    rf"|(?P<day>\d{{1,2}}) (?P<month>(?:{_MONTH_NAME})\.?) (?P<year>\d{{4}}))"
+    r"(?:,? (?:om )?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?: uur)?)?",
+    re.IGNORECASE,
+)
 _SAMPLE_LENGTH = 8
 _CHECKED_CHARACTERS = 100_000
 
 
+# The one list of paragraph kinds: the store checks it, the view and exports style each kind.
+PARAGRAPH_KINDS = ("heading", "body", "list_item", "quote")
+
+
 @dataclass(frozen=True)
 class Paragraph:
-    kind: Literal["heading", "body"]
+    kind: Literal["heading", "body", "list_item", "quote"]
     text: str
 
 
@@ -116,7 +160,7 @@ def read_article(path: str | Path) -> ParsedArticle:
 
 
 def parse_text(text: str, source_name: str | None = None) -> ParsedArticle:
-    """Paragraphs of normalised text; a leading ``date YYYY-MM[-DD]`` marker is metadata."""
+    """Paragraphs of normalised text; a ``date YYYY-MM[-DD]`` marker or a date line is metadata."""
     return _parse(text, source_name, from_file=False)
 
 
@@ -130,18 +174,32 @@ def _parse(text: str, source_name: str | None, *, from_file: bool) -> ParsedArti
     _refuse_unusual_characters(text, label)
     date, text = _take_date(text, label)
     _refuse_web_address(text, label, from_file)
-    raw_blocks = _split_off_first_line_heading(_BLANK_LINES.split(text.strip()))
-    blocks = [block for block in map(_join_lines, raw_blocks) if block]
-    if not blocks:
+    paragraphs = paragraphs_of(text)
+    if not paragraphs:
         raise ImportFailed(f"{label} is empty (no text besides white space): nothing to import")
-    paragraphs = _classify(blocks)
     return ParsedArticle(
         title=_title(paragraphs),
         date=date,
         paragraphs=paragraphs,
         content_hash=content_hash(paragraphs, date),
         source_path=source_name,
+        warnings=_language_warnings(text, label),
     )
+
+
+def paragraphs_of(text: str) -> list[Paragraph]:
+    """The paragraphs of normalised text (no date line): blocks split at blank lines, then lines.
+
+    ``bench/segmentation_eval.py`` feeds its gold text through this, so it scores sentence
+    boundaries the way an imported article gets them.
+    """
+    raw_blocks = _split_off_first_line_heading(_BLANK_LINES.split(text.strip()))
+    paragraphs: list[Paragraph] = []
+    for number, block in enumerate(raw_blocks):
+        paragraphs += _block_paragraphs(block, first=number == 0)
+    if all(p.kind == "heading" for p in paragraphs):
+        paragraphs = [Paragraph("body", p.text) for p in paragraphs]
+    return paragraphs
 
 
 def normalise(text: str) -> str:
@@ -330,21 +388,58 @@ def _refuse_unusual_characters(text: str, label: str) -> None:
 
 
 def _take_date(text: str, label: str) -> tuple[str | None, str]:
-    """A leading ``date 2022-03`` marker (the first paragraph may follow on the same line)."""
+    """The article's date: a leading ``date 2022-03`` marker, or a date line above or under the title.
+
+    The marker may have the first paragraph on its line and an impossible marker date is refused
+    (the user wrote it for the app). A date line (``Datum: 14 mei 2024``, ``14-05-2024 10:32``)
+    must be the whole line, and one that is no real date stays text: it came with the article.
+    """
     m = _DATE_MARKER.match(text)
+    if m:
+        raw = m.group("date")
+        parts = [int(p) for p in raw.split("-")]
+        try:
+            dt.date(parts[0], parts[1], parts[2] if len(parts) == 3 else 1)
+        except ValueError:
+            raise ImportFailed(
+                f"{label} starts with the date marker 'date {raw}', which is not a real date: "
+                "write it as date YYYY-MM or date YYYY-MM-DD"
+            ) from None
+        return "-".join(f"{p:02d}" for p in parts), text[m.end() :]
+    lines = text.split("\n")
+    filled = [i for i, line in enumerate(lines) if line.strip()][:2]
+    for i in filled:
+        date = _date_line(lines[i])
+        if date:
+            return date, "\n".join(lines[:i] + lines[i + 1 :])
+    return None, text
+
+
+def _date_line(line: str) -> str | None:
+    """ISO ``YYYY-MM-DD`` (with `` HH:MM`` when a time is given) of a line that is only a date."""
+    line = _INLINE_SPACE.sub(" ", line).strip()
+    if len(line) > _MAX_DATE_LINE:
+        return None
+    m = _DATE_LINE.fullmatch(line)
     if not m:
-        return None, text
-    raw = m.group("date")
-    parts = [int(p) for p in raw.split("-")]
+        return None
+    if m.group("iso"):
+        year, month, day = (int(x) for x in m.group("iso").split("-"))
+    elif m.group("num"):
+        day, month, year = (int(x) for x in re.split(r"[-/.]", m.group("num")))
+    else:
+        day, year = int(m.group("day")), int(m.group("year"))
+        month = _MONTHS[m.group("month").lower().rstrip(".")]
     try:
-        dt.date(parts[0], parts[1], parts[2] if len(parts) == 3 else 1)
+        date = dt.date(year, month, day).isoformat()
     except ValueError:
-        raise ImportFailed(
-            f"{label} starts with the date marker 'date {raw}', which is not a real date: "
-            "write it as date YYYY-MM or date YYYY-MM-DD"
-        ) from None
-    date = "-".join(f"{p:02d}" for p in parts)
-    return date, text[m.end() :]
+        return None
+    if m.group("hour"):
+        hour, minute = int(m.group("hour")), int(m.group("minute"))
+        if hour > 23 or minute > 59:
+            return None
+        date += f" {hour:02d}:{minute:02d}"
+    return date
 
 
 def _split_off_first_line_heading(blocks: list[str]) -> list[str]:
@@ -368,12 +463,117 @@ def _join_lines(block: str) -> str:
     return " ".join(line for line in lines if line)
 
 
-def _classify(blocks: list[str]) -> list[Paragraph]:
-    """Short blocks without final punctuation are headings, unless nothing else is left to read."""
-    kinds = ["heading" if _looks_like_heading(b) else "body" for b in blocks]
-    if "body" not in kinds:
-        kinds = ["body"] * len(blocks)
-    return [Paragraph(kind, text) for kind, text in zip(kinds, blocks, strict=True)]
+def _block_paragraphs(block: str, *, first: bool) -> list[Paragraph]:
+    """Paragraphs of one blank-line-separated block: list items, quotes and lines set on their own.
+
+    A bullet (``-``, ``*``, ``•``) or number (``1.``, ``1)``) starts a list item, ``>`` lines are a
+    quote, and other lines continue the one above unless the writer ended that line on purpose
+    (see ``_line_continues``). A run of two or more short unpunctuated lines is a list (a
+    Wikipedia "Zie ook" list); one alone is a heading.
+    """
+    lines = [line for line in (_INLINE_SPACE.sub(" ", raw).strip() for raw in block.split("\n")) if line]
+    if not lines:
+        return []
+    width = max(map(len, lines))
+    all_unpunctuated = len(lines) > 1 and not any(_ends_sentence(line) for line in lines)
+    units: list[list[str]] = []
+    kinds: list[str | None] = []
+    previous = ""
+    for line in lines:
+        quote = _QUOTE_MARK.match(line)
+        bullet = _BULLET.match(line)
+        if quote:
+            text = line[quote.end() :].strip()
+            if kinds and kinds[-1] == "quote" and previous.startswith(">"):
+                units[-1].append(text)
+            else:
+                units.append([text])
+                kinds.append("quote")
+        elif bullet:
+            rest = line[bullet.end() :].strip()
+            # Bullets are drawn by the view; numbers stay in the text, as ordered lists show them.
+            text = rest if bullet.group("bullet") or not rest else line
+            units.append([text])
+            kinds.append("list_item")
+        elif units and kinds[-1] != "quote" and _line_continues(previous, line, width, all_unpunctuated):
+            units[-1].append(line)
+        else:
+            units.append([line])
+            kinds.append(None)
+        previous = line
+    texts = [" ".join(part for part in unit if part) for unit in units]
+    resolved = _resolve_kinds(texts, kinds, first=first)
+    return [Paragraph(kind, text) for kind, text in zip(resolved, texts, strict=True) if text]
+
+
+def _line_continues(previous: str, line: str, width: int, all_unpunctuated: bool) -> bool:
+    """Does ``line`` continue the sentence or paragraph of ``previous`` (a hard-wrapped text)?
+
+    A line opening in lower case, or after a comma or a word that cannot end a sentence or title
+    (``en``, ``van``, ``de`` …), always continues. Otherwise the break was made on purpose when
+    the lines are too long to be hard-wrapped, when the line's first word would still have fitted
+    on the line above (a wrapping editor would have put it there), or when no line of the block
+    ends like a sentence (titles and list items, whose last line has no period either).
+    """
+    opener = line.lstrip(_OPENING_QUOTES)[:1]
+    if not opener or opener.islower() or opener in _CONTINUES or previous.endswith(","):
+        return True
+    if previous.rsplit(" ", 1)[-1].lower() in _NEVER_LAST:
+        return True
+    if width > WRAP_WIDTH or all_unpunctuated:
+        return False
+    return len(previous) + 1 + len(line.split(" ", 1)[0]) > width
+
+
+def _resolve_kinds(texts: list[str], kinds: list[str | None], *, first: bool) -> list[str]:
+    """Unmarked lines: body, or heading when short and unpunctuated, or list items when in a run."""
+    resolved = [kind or ("heading" if _looks_like_heading(text) else "body") for kind, text in zip(
+        kinds, texts, strict=True
+    )]
+    start = 1 if first and kinds[:1] == [None] and resolved[0] == "heading" else 0
+    i = start
+    while i < len(resolved):
+        j = i
+        while j < len(resolved) and kinds[j] is None and resolved[j] == "heading":
+            j += 1
+        if j - i >= 2:
+            resolved[i:j] = ["list_item"] * (j - i)
+        i = max(j, i + 1)
+    return resolved
+
+
+def _ends_sentence(line: str) -> bool:
+    return line.rstrip(_CLOSERS).endswith((".", "!", "?", "…"))
+
+
+def _language_warnings(text: str, label: str) -> list[str]:
+    """Warn (not refuse) about text the Dutch model will translate badly: another language, or symbols.
+
+    simplemma's detector scores the share of words it knows per language. Only a sample is read,
+    and the other languages (slow to load) are consulted only when the text does not look Dutch.
+    """
+    sample = text[:_LANGUAGE_SAMPLE]
+    visible = len(_VISIBLE.findall(sample))
+    letters = sum(1 for ch in sample if ch.isalnum())
+    if visible >= _MIN_SYMBOLS_CHECKED and letters < _MIN_LETTER_SHARE * visible:
+        share = round(100 * letters / visible)
+        return [
+            f"{label} is mostly symbols or emoji (only {share}% letters or digits): there is "
+            "little for the translator to read, so expect a poor translation"
+        ]
+    if len(_WORD.findall(sample)) < _MIN_WORDS_CHECKED:
+        return []
+    import simplemma  # imported on first use: about 0.5 s, shared with reader.lemmas
+
+    if simplemma.in_target_language(sample, lang="nl") >= _MIN_DUTCH_SCORE:
+        return []
+    scores = simplemma.langdetect(sample, lang=tuple(_LANGUAGES))
+    best = next((code for code, _ in scores if code in _LANGUAGES), "unk")
+    looks = f" (it looks {_LANGUAGES[best]})" if best != "nl" else ""
+    return [
+        f"{label} does not look Dutch{looks}: the translation will be poor; import a Dutch "
+        "article for a useful translation"
+    ]
 
 
 def _looks_like_heading(block: str) -> bool:

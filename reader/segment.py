@@ -10,15 +10,25 @@ Python: a terminator (``. ! ? …``) followed by white space is a boundary unles
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_left
 
-__all__ = ["sentence_spans", "split_sentences"]
+__all__ = ["MAX_SENTENCE", "sentence_spans", "split_sentences"]
+
+# Longest display sentence (characters). A longer run (a paragraph without punctuation) is cut at
+# a clause break, so storage, translation and alignment grow linearly with it. 600 is above every
+# gold sentence in the UD Dutch dev sets (longest 574), so real sentences stay whole, and about 150
+# subword tokens, under the engine's 200-token chunk, so a display sentence is translated whole.
+MAX_SENTENCE = 600
 
 Span = tuple[int, int]
 
 _JUNCTION = re.compile(r"(?<![.!?…])(?P<term>[.!?…]++)(?P<close>[\"'”’»›)\]]*+)(?=\s)")
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n\s*")
 _SPACE = re.compile(r"\s+")
+# Where an over-long run is cut: after a clause mark, or before a coordinating conjunction.
+_CLAUSE_BREAK = re.compile(r"[,;:–—](?=\s)\s*")
+_CONJUNCTION = re.compile(r"\s(?=(?:en|maar|want|of|dus|doch|and|but|or)\s)", re.IGNORECASE)
 _STRAIGHT_QUOTE = re.compile('"')
 _TOKEN = re.compile(r"\S+")
 _OPENERS = "\"'“‘„”’«‹([{¡¿*•–—-"
@@ -79,13 +89,18 @@ _STARTERS = frozenset(
 
 
 def sentence_spans(paragraph: str) -> list[Span]:
-    """``(start, end)`` of each sentence, stripped, in order, covering all non-space text."""
+    """``(start, end)`` of each sentence, stripped, in order, covering all non-space text.
+
+    No span is longer than ``MAX_SENTENCE``: an over-long run is cut at clause breaks.
+    """
     spans: list[Span] = []
     start = 0
     for cut in _cuts(paragraph):
         _add_span(paragraph, start, cut, spans)
         start = cut
     _add_span(paragraph, start, len(paragraph), spans)
+    if any(end - begin > MAX_SENTENCE for begin, end in spans):
+        spans = [piece for span in spans for piece in _cut_long(paragraph, span)]
     return spans
 
 
@@ -100,6 +115,48 @@ def _add_span(text: str, start: int, end: int, spans: list[Span]) -> None:
     if stripped:
         left = start + len(piece) - len(piece.lstrip())
         spans.append((left, left + len(stripped)))
+
+
+def _cut_long(text: str, span: Span) -> list[Span]:
+    """A span cut into pieces of at most ``MAX_SENTENCE`` characters, each at the best place.
+
+    The best place is the last one in the window after a clause mark (``, ; : –``), else before a
+    conjunction (en, maar, want …), else at a space, provided it leaves a piece of at least half
+    the window; a run without spaces is cut hard. Each window is scanned once: linear in the span.
+    """
+    start, end = span
+    pieces: list[Span] = []
+    while end - start > MAX_SENTENCE:
+        limit = start + MAX_SENTENCE
+        cut = _clause_cut(text, start, limit)
+        pieces.append((start, _rstrip(text, start, cut)))
+        start = _skip_space(text, cut)
+    pieces.append((start, end))
+    return [piece for piece in pieces if piece[1] > piece[0]]
+
+
+def _clause_cut(text: str, start: int, limit: int) -> int:
+    """Offset (in ``(start + MAX_SENTENCE // 2, limit]``) where the next piece starts."""
+    floor = start + MAX_SENTENCE // 2
+    window = text[start:limit + 1]
+    for pattern in (_CLAUSE_BREAK, _CONJUNCTION):
+        matches = list(pattern.finditer(window, floor - start))
+        if matches:
+            return start + matches[-1].end()
+    space = window.rfind(" ", floor - start)
+    space = max(space, *(window.rfind(ch, floor - start) for ch in "\n\t"))
+    if space > 0:
+        return start + space + 1
+    cut = limit
+    while cut > floor and unicodedata.combining(text[cut]):
+        cut -= 1  # never separate an accent from its letter
+    return cut
+
+
+def _rstrip(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
 
 
 def _cuts(text: str) -> list[int]:
