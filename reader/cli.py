@@ -12,14 +12,41 @@ import os
 import sqlite3
 import sys
 import time
+import unicodedata
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from reader import __version__
 from reader.errors import ModelError, ReaderError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 ALLOW_TEST_PACKAGE = "BIREADER_ALLOW_TEST_PACKAGE"
+FORMATS = ("tsv", "md", "txt", "json")  # reader.export.FORMATS, without importing sqlite-utils here
+LIBRARY_HEADER = "ID\tDATE\tTRANSLATED\tTITLE"
+EPILOG = f"""\
+environment variables:
+  BIREADER_HOME          folder of the library (library.sqlite); default: the platform's user data folder
+  BIREADER_READ_ONLY=1   open the library read-only (changes are not saved)
+  BIREADER_DICT          folder or .index file of a dictd dictionary (default: /usr/share/dictd,
+                         from the Debian/Ubuntu package dict-freedict-nld-eng)
+  ARGOS_PACKAGES_DIR     where translation packages are installed (shared with other Argos apps)
+  BIREADER_ARGOS_INDEX   address of the Argos package index used by `models download`
+  {ALLOW_TEST_PACKAGE}=1
+                         let `translate` use a test package (random weights, for development);
+                         its output is gibberish, not a translation
+
+article files:
+  Plain text (UTF-8; Windows-1252 is read with a warning), at most 50 MB. A short first line
+  without final punctuation is the title; a blank line separates paragraphs; short lines without
+  final punctuation between paragraphs are subheadings; lines starting with -, *, •, or 1. are
+  list items; lines starting with > are a quote. A date on the first line, or on the line right
+  under the title, is the article's date, not text:
+    date 2022-03          date: 2022-03-14         Date: 2024-05-14
+    Gepubliceerd op 14 mei 2024                   14-05-2024 10:32
+"""
+
+
+class UsageError(ReaderError):
+    """Arguments that parse but make no sense together: reported argparse-style, exit status 2."""
 
 
 class Progress:
@@ -72,25 +99,38 @@ def cmd_segment(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    """Each file on its own: one bad file is reported and the others are still imported."""
     from reader.pipeline import import_file
     from reader.store import get_document, open_db
 
     db = open_db()
+    failed = 0
     for name in args.files:
-        doc_id, created = import_file(db, name, warn=_warn)
+        try:
+            doc_id, created = import_file(db, name, warn=_warn)
+        except ReaderError as err:
+            print(f"bireader: {err}", file=sys.stderr)
+            failed += 1
+            continue
         doc = get_document(db, doc_id)
         state = "imported" if created else "already in the library"
         print(f"{doc_id}\t{doc['title']}\t({state})")
-    return EXIT_OK
+    if failed and len(args.files) > 1:
+        print(f"bireader: {failed} of {len(args.files)} files could not be imported (see above).",
+              file=sys.stderr)
+    return EXIT_ERROR if failed else EXIT_OK
 
 
 def cmd_translate(args: argparse.Namespace) -> int:
     from models.engine import Engine
     from models.packages import find_package, is_test_package
-    from reader.export import export_document
+    from reader.export import check_output_path, export_document, format_for_path
     from reader.pipeline import import_file, translate_document
     from reader.store import open_db
 
+    fmt = args.format or (format_for_path(args.output, default="tsv") if args.output else "tsv")
+    if args.output is not None:
+        check_output_path(args.output)  # a bad -o fails now, not after all the translating
     package = find_package(args.source, args.target)  # fail before touching the database
     if is_test_package(package) and not os.environ.get(ALLOW_TEST_PACKAGE):
         raise ModelError(
@@ -111,7 +151,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
     failed = f", {stats.failed} left untranslated (the model returned nothing)" if stats.failed else ""
     print(f"{stats.total} sentences: {stats.cached} from cache, {stats.translated} translated{failed}",
           file=sys.stderr)
-    text = export_document(db, doc_id, engine.model_key, args.format)
+    text = export_document(db, doc_id, engine.model_key, fmt)
     _write_output(text, args.output)
     return EXIT_OK
 
@@ -123,6 +163,7 @@ def cmd_library_list(args: argparse.Namespace) -> int:
     if not docs:
         print("The library is empty: add an article with `bireader import FILE`.", file=sys.stderr)
         return EXIT_OK
+    print(LIBRARY_HEADER)
     for d in docs:
         share = f"{d['n_translated']}/{d['n_sentences']}"
         print(f"{d['id']}\t{d['date'] or '-'}\t{share}\t{d['title']}")
@@ -140,9 +181,11 @@ def cmd_library_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_models_list(args: argparse.Namespace) -> int:
-    from models.packages import describe, installed_packages, packages_dir
+    from models.packages import damaged_packages, describe, installed_packages, packages_dir
 
     pkgs = installed_packages()
+    for folder, reason in damaged_packages():
+        _warn(f"{folder} is a damaged package ({reason}): delete that folder or install the package again.")
     if not pkgs:
         print(f"No translation packages in {packages_dir()}: run `bireader models download nl en`.",
               file=sys.stderr)
@@ -153,22 +196,22 @@ def cmd_models_list(args: argparse.Namespace) -> int:
 
 
 def cmd_models_install(args: argparse.Namespace) -> int:
-    from models.packages import describe, install_file
+    from models.packages import describe, install_file, replaces_note
 
     pkg = install_file(args.file, expect_pair=(args.source, args.target))
-    print(f"Installed {describe(pkg)}")
+    print(f"Installed {describe(pkg)}{replaces_note(pkg)}")
     return EXIT_OK
 
 
 def cmd_models_download(args: argparse.Namespace) -> int:
-    from models.packages import describe, download
+    from models.packages import describe, download, replaces_note
 
     bar = Progress(f"Downloading {args.source}→{args.target}", "B")
     try:
         pkg = download(args.source, args.target, progress=bar)
     finally:
         bar.close()
-    print(f"Installed {describe(pkg)}")
+    print(f"Installed {describe(pkg)}{replaces_note(pkg)}")
     return EXIT_OK
 
 
@@ -180,13 +223,27 @@ def cmd_models_remove(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+DEFINE_USAGE = "`define` looks up one word (`define fiets`) or a separable verb with its particle " \
+               "(`define belde op`)"
+
+
 def cmd_define(args: argparse.Namespace) -> int:
-    from reader.dictionary import Dictionary, format_entries
+    from reader.dictionary import SEPARABLE_PARTICLES, Dictionary, format_entries, normalize_key
 
     d = Dictionary.open()
-    results = d.lookup(args.word, particle=args.particle)
+    word, particle = args.word, args.particle
+    if particle is not None and normalize_key(particle) not in SEPARABLE_PARTICLES:
+        raise UsageError(f"{DEFINE_USAGE}; “{particle}” is not a separable-verb particle "
+                         f"({', '.join(sorted(SEPARABLE_PARTICLES)[:6])}…).")
+    if " " in word and not d.entries(word):  # a phrase the dictionary has ("aan boord") is fine
+        parts = word.split()
+        if particle is None and len(parts) == 2 and normalize_key(parts[1]) in SEPARABLE_PARTICLES:
+            word, particle = parts
+        else:
+            raise UsageError(f"{DEFINE_USAGE}; “{word}” is neither, nor a phrase in the dictionary.")
+    results = d.lookup(word, particle=particle)
     if not any(r.entries for r in _as_list(results)):
-        query = f"{args.word} {args.particle}" if args.particle else args.word
+        query = f"{word} {particle}" if particle else word
         raise ReaderError(f"“{query}” is not in the dictionary (nor its lemma or parts).")
     print(format_entries(results))
     return EXIT_OK
@@ -276,26 +333,34 @@ def _alignment_report(result) -> dict:
 
 
 def _write_output(text: str, output: str | None) -> None:
+    """Standard output, or ``output`` written as the window's export writes (reader.export)."""
     if output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
-    out = Path(output)
-    if out.is_dir():
-        raise ReaderError(f"{out} is a folder: give a file name for the output.")
-    tmp = out.with_name(out.name + ".part")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(out)
-    except OSError as err:
-        tmp.unlink(missing_ok=True)
-        raise ReaderError(f"Could not write {out}: {err.strerror or err}.") from err
-    print(f"Wrote {out}", file=sys.stderr)
+    from reader.export import write_export
+
+    written = write_export(output, text if text.endswith("\n") else text + "\n")
+    print(f"Wrote {written}", file=sys.stderr)
+
+
+def _text_argument(what: str) -> Callable[[str], str]:
+    """An argparse type: NFKC-normalised ("ﬁets" is "fiets"), spaces collapsed, never empty."""
+
+    def parse(text: str) -> str:
+        value = " ".join(unicodedata.normalize("NFKC", text).split())
+        if not value:
+            raise argparse.ArgumentTypeError(f"give {what}, e.g. `bireader define fiets`")
+        return value
+
+    return parse
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="bireader",
         description="Read Dutch articles beside their offline English translation.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--version", action="version", version=f"bireader {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
@@ -313,8 +378,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = add("translate", cmd_translate, "translate an article and print it bilingually")
     sp.add_argument("file")
-    sp.add_argument("--format", choices=["tsv", "md", "txt", "json"], default="tsv")
-    sp.add_argument("-o", "--output", metavar="OUT")
+    sp.add_argument("--format", type=str.lower, choices=FORMATS,
+                    help="default: from the suffix of OUT (.tsv .md .txt .json), else tsv")
+    sp.add_argument("-o", "--output", metavar="OUT",
+                    help="write to OUT instead of standard output (a FIFO or device is written in place)")
     sp.add_argument("--from", dest="source", default="nl", help=argparse.SUPPRESS)
     sp.add_argument("--to", dest="target", default="en", help=argparse.SUPPRESS)
 
@@ -325,15 +392,17 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("file")
 
     sp = add("define", cmd_define, "look a Dutch word up in the FreeDict dictionary")
-    sp.add_argument("word")
-    sp.add_argument("particle", nargs="?", help="the particle of a separable verb: `define belde op`")
+    sp.add_argument("word", type=_text_argument("a Dutch word to look up"))
+    sp.add_argument("particle", nargs="?", type=_text_argument("a particle"),
+                    help="the particle of a separable verb: `define belde op`")
+    sp.set_defaults(parser=sp)
 
     sp = add("align", cmd_align, "word-align a Dutch sentence and its English translation")
     sp.add_argument("dutch")
     sp.add_argument("english")
     sp.add_argument("--pretokenized", action="store_true",
                     help="tokens are separated by spaces")
-    sp.add_argument("--format", choices=["pharaoh", "json"], default="pharaoh")
+    sp.add_argument("--format", type=str.lower, choices=["pharaoh", "json"], default="pharaoh")
 
     lib = sub.add_parser("library", help="list or remove documents")
     lsub = lib.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -371,6 +440,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = args.func(args)
         sys.stdout.flush()  # a full disk or closed pipe surfaces here, not at interpreter exit
         return code
+    except UsageError as err:
+        getattr(args, "parser", parser).error(str(err))  # exits with status 2, like argparse
+        return EXIT_USAGE
     except ReaderError as err:
         print(f"bireader: {err}", file=sys.stderr)
         return EXIT_ERROR

@@ -2,13 +2,22 @@
 
 The user's edited version of a sentence wins over the model's; JSON says which one each sentence
 carries and Markdown marks edited sentences. Untranslated sentences get an empty translation.
+Lists stay lists and quotes stay quotes in every text format; a heading that is the title is
+written once, as the title.
+
+Files are written by one function, :func:`write_export`, for the command line and the window:
+a regular file is replaced atomically with the user's usual permissions; a FIFO or a character
+device is written in place, never renamed over.
 """
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import json
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +30,9 @@ from reader.pipeline import DocumentView, ParagraphView, SentenceView, document_
 FORMATS = ("tsv", "md", "txt", "json")
 JSON_FORMAT_ID = "bilingual-reader/1"
 EDIT_MARK = "✎"
-_SUFFIXES = {".tsv": "tsv", ".md": "md", ".markdown": "md", ".txt": "txt", ".json": "json"}
+SUFFIXES = {".tsv": "tsv", ".md": "md", ".markdown": "md", ".txt": "txt", ".json": "json"}
+LIST_KINDS = ("list_item",)
+QUOTE_KIND = "quote"
 
 
 class ExportFailed(ReaderError):
@@ -29,8 +40,8 @@ class ExportFailed(ReaderError):
 
 
 def export_document(db: Database, doc_id: int, model_key: str | None, fmt: str) -> str:
-    """The document in ``fmt`` (tsv, md, txt or json) with the translation by ``model_key``."""
-    render = _RENDERERS.get(fmt)
+    """The document in ``fmt`` (tsv, md, txt or json, any case) with the translation by ``model_key``."""
+    render = _RENDERERS.get(fmt.lower())
     if render is None:
         raise ExportFailed(
             f"Unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}"
@@ -38,36 +49,203 @@ def export_document(db: Database, doc_id: int, model_key: str | None, fmt: str) 
     return render(document_view(db, doc_id, model_key))
 
 
-def format_for_path(path: str | Path) -> str:
-    """The export format a file name asks for, from its suffix."""
+def format_for_path(path: str | Path, default: str | None = None) -> str:
+    """The export format a file name asks for, from its suffix (any case); ``default`` when the
+    suffix names none. The window and ``bireader translate -o`` both decide by this rule."""
     suffix = Path(path).suffix.lower()
-    if suffix not in _SUFFIXES:
-        raise ExportFailed(
-            f"Cannot tell the export format from {Path(path).name!r}: "
-            f"name it .tsv, .md, .txt or .json, or choose a format"
-        )
-    return _SUFFIXES[suffix]
+    if suffix in SUFFIXES:
+        return SUFFIXES[suffix]
+    if default is not None:
+        return default
+    raise ExportFailed(
+        f"Cannot tell the export format from {Path(path).name!r}: "
+        f"name it .tsv, .md, .txt or .json, or choose a format"
+    )
 
 
 def export_to_file(
     db: Database, doc_id: int, model_key: str | None, path: str | Path, fmt: str | None = None
 ) -> Path:
-    """Write an export atomically (temporary file, then rename): a failure leaves no half file."""
+    """Write an export (see :func:`write_export`): a failure leaves no half file."""
     path = Path(path)
-    text = export_document(db, doc_id, model_key, fmt or format_for_path(path))
+    fmt = fmt or format_for_path(path)
+    check_output_path(path)  # before rendering: a bad path fails without the work
+    return write_export(path, export_document(db, doc_id, model_key, fmt))
+
+
+# ---------------------------------------------------------------- writing files
+
+
+def check_output_path(path: str | Path) -> Path:
+    """Refuse an output path that cannot be written, before any work is done for it.
+
+    Returns the path with symbolic links resolved: that is the file that will be written, so a
+    link keeps pointing at the new content.
+    """
+    given = Path(path)
+    target = Path(os.path.realpath(given))
+    try:
+        info = os.stat(target)
+    except FileNotFoundError:
+        info = None
+    except OSError as err:
+        raise ExportFailed(f"Could not write {given}: {err.strerror or err}") from err
+    if info is not None:
+        if stat.S_ISDIR(info.st_mode):
+            raise ExportFailed(f"Could not write {given}: it is a folder; give a file name inside it")
+        if not (stat.S_ISREG(info.st_mode) or stat.S_ISFIFO(info.st_mode) or stat.S_ISCHR(info.st_mode)):
+            raise ExportFailed(
+                f"Could not write {given}: it is {_special_kind(info.st_mode)}, not a file; "
+                "choose a file name"
+            )
+        if not stat.S_ISREG(info.st_mode):  # written in place: the file itself must be writable
+            if not os.access(target, os.W_OK):
+                raise ExportFailed(f"Could not write {given}: permission denied")
+            return target
+    folder = target.parent
+    if not folder.is_dir():
+        raise ExportFailed(
+            f"Could not write {given}: the folder {folder} does not exist; create it or choose another"
+        )
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ExportFailed(f"Could not write {given}: the folder {folder} is not writable; choose another")
+    return target
+
+
+def write_export(path: str | Path, text: str) -> Path:
+    """Write ``text`` (UTF-8, ``\\n`` line ends) to ``path`` and return the path written.
+
+    A regular file (or a new one) goes through a temporary file of a unique name in the same folder,
+    then a rename, so a failure leaves the old file whole; the new file has the user's usual
+    permissions (umask), a replaced one keeps its mode. A FIFO or a character device is written in
+    place, never replaced; a FIFO no program reads from is refused rather than waited on forever.
+    """
+    given = Path(path)
+    target = check_output_path(given)
+    data = text.encode("utf-8")
+    try:
+        info = os.stat(target)
+    except FileNotFoundError:
+        info = None
+    except OSError as err:
+        raise ExportFailed(f"Could not write {given}: {err.strerror or err}") from err
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        _write_in_place(given, target, info, data)
+    else:
+        _replace_file(given, target, info, data)
+    return given
+
+
+def _write_in_place(given: Path, target: Path, info: os.stat_result, data: bytes) -> None:
+    """A FIFO or a character device: open it without blocking, then write everything."""
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    except OSError as err:
+        if err.errno == errno.ENXIO and stat.S_ISFIFO(info.st_mode):
+            raise ExportFailed(
+                f"Could not write {given}: it is a FIFO and no program is reading from it; "
+                "start the reader first (translations are cached, so a second run is quick)"
+            ) from err
+        raise ExportFailed(f"Could not write {given}: {err.strerror or err}") from err
+    try:
+        flags = fcntl.fcntl(fd, fcntl.F_GETFL)
+        fcntl.fcntl(fd, fcntl.F_SETFL, flags & ~os.O_NONBLOCK)  # the reader sets the pace
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    except BrokenPipeError as err:
+        raise ExportFailed(f"Could not write {given}: the program reading it stopped reading") from err
+    except OSError as err:
+        raise ExportFailed(f"Could not write {given}: {err.strerror or err}") from err
+    finally:
+        os.close(fd)
+
+
+def _replace_file(given: Path, target: Path, old: os.stat_result | None, data: bytes) -> None:
     tmp: str | None = None
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.replace(tmp, path)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+            if old is not None:
+                os.fchmod(f.fileno(), stat.S_IMODE(old.st_mode))
+                _keep_owner(f.fileno(), old)
+            else:
+                os.fchmod(f.fileno(), 0o666 & ~current_umask())
+        os.replace(tmp, target)
+        tmp = None
     except OSError as err:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
         raise ExportFailed(
-            f"Could not write {path} ({err.strerror or err}): choose a writable folder"
+            f"Could not write {given} ({err.strerror or err}): choose a writable folder"
         ) from err
-    return path
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+def _keep_owner(fd: int, old: os.stat_result) -> None:
+    """Root replacing another user's file gives it back to that user, as writing in place would."""
+    if (old.st_uid, old.st_gid) != (os.geteuid(), os.getegid()):
+        try:
+            os.fchown(fd, old.st_uid, old.st_gid)
+        except OSError:
+            pass  # an ordinary user cannot give files away: the file is theirs, as with `cp`
+
+
+def current_umask() -> int:
+    """The process umask, read without changing it (os.umask would race with other threads)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _special_kind(mode: int) -> str:
+    if stat.S_ISBLK(mode):
+        return "a disk (block device)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
+
+
+# ---------------------------------------------------------------- structure
+
+
+def _title_paragraph(view: DocumentView) -> ParagraphView | None:
+    """The first paragraph when it is the heading the title was made from: written once, as title."""
+    from reader.importer import shorten
+
+    first = view.paragraphs[0] if view.paragraphs else None
+    if first is not None and first.kind == "heading" and shorten(first.text) == view.title:
+        return first
+    return None
+
+
+def _runs(paragraphs: list[ParagraphView]) -> list[list[ParagraphView]]:
+    """Consecutive list items form one run (one list); every other paragraph is a run of its own."""
+    runs: list[list[ParagraphView]] = []
+    for p in paragraphs:
+        if p.kind in LIST_KINDS and runs and runs[-1][-1].kind in LIST_KINDS:
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    return runs
+
+
+def _body(view: DocumentView) -> list[ParagraphView]:
+    title = _title_paragraph(view)
+    return [p for p in view.paragraphs if p is not title]
 
 
 # ---------------------------------------------------------------- TSV
@@ -79,11 +257,14 @@ def _one_line(text: str) -> str:
 
 
 def to_tsv(view: DocumentView) -> str:
-    """``source<TAB>translation`` per sentence, a blank line between paragraphs, no header."""
+    """``source<TAB>translation`` per sentence, a blank line between paragraphs, no header.
+
+    The items of one list form one block, so a list reads as one unit.
+    """
     blocks = [
-        "\n".join(f"{_one_line(s.text)}\t{_one_line(s.final)}" for s in p.sentences)
-        for p in view.paragraphs
-        if p.sentences
+        "\n".join(f"{_one_line(s.text)}\t{_one_line(s.final)}" for p in run for s in p.sentences)
+        for run in _runs(view.paragraphs)
+        if any(p.sentences for p in run)
     ]
     return "\n\n".join(blocks) + "\n" if blocks else ""
 
@@ -107,21 +288,38 @@ def _md_translation(p: ParagraphView) -> str:
 
 
 def to_markdown(view: DocumentView) -> str:
-    """Title, then each paragraph in Dutch followed by its English as a blockquote.
+    """Title, then each paragraph in Dutch followed by its English one quote level deeper.
 
-    Headings stay headings (``##``) with the English in italics below.
+    Headings stay headings (``##``) with the English in italics below; list items stay list items
+    (``- ``) with the English quoted inside the item; quotes stay quotes (``> ``).
     """
-    lines = [f"# {_md(view.title)}", ""]
+    title = _title_paragraph(view)
+    lines = [f"# {_md(title.text if title else view.title)}", ""]
+    if title is not None and _md_translation(title):
+        lines += [f"*{_md_translation(title)}*", ""]
     if view.date:
         lines += [f"*{_md(view.date)}*", ""]
-    edited = False
-    for p in view.paragraphs:
+    edited = any(s.origin == "user" for s in view.sentences())
+    for run in _runs(_body(view)):
+        p = run[0]
+        if p.kind in LIST_KINDS:
+            for item in run:
+                english = _md_translation(item)
+                lines.append(f"- {_md(item.text)}")
+                if english:
+                    lines.append(f"  > {english}")
+            lines.append("")
+            continue
         english = _md_translation(p)
-        edited = edited or any(s.origin == "user" for s in p.sentences)
         if p.kind == "heading":
             lines += [f"## {_md(p.text)}", ""]
             if english:
                 lines += [f"*{english}*", ""]
+        elif p.kind == QUOTE_KIND:
+            lines.append(f"> {_md(p.text)}")
+            if english:
+                lines += [">", f"> > {english}"]
+            lines.append("")
         else:
             lines += [_md(p.text), ""]
             if english:
@@ -135,12 +333,32 @@ def to_markdown(view: DocumentView) -> str:
 
 
 def to_text(view: DocumentView) -> str:
-    """Each paragraph in Dutch, then its English on the next line; a blank line between pairs."""
-    header = [view.title, "=" * len(view.title)] + ([view.date] if view.date else [])
+    """Each paragraph in Dutch, then its English on the next line; a blank line between pairs.
+
+    List items start with ``- `` (their English indented below) and one list is one block;
+    quote lines start with ``> ``.
+    """
+    title = _title_paragraph(view)
+    heading = _one_line(title.text) if title else view.title
+    header = [heading, "=" * len(heading)]
+    if title is not None and title.final:
+        header.append(_one_line(title.final))
+    if view.date:
+        header.append(view.date)
     blocks = ["\n".join(header)]
-    for p in view.paragraphs:
+    for run in _runs(_body(view)):
+        if run[0].kind in LIST_KINDS:
+            lines = []
+            for item in run:
+                lines.append(f"- {_one_line(item.text)}")
+                if item.final:
+                    lines.append(f"  {_one_line(item.final)}")
+            blocks.append("\n".join(lines))
+            continue
+        p = run[0]
+        mark = "> " if p.kind == QUOTE_KIND else ""
         english = p.final
-        blocks.append(_one_line(p.text) + ("\n" + _one_line(english) if english else ""))
+        blocks.append(mark + _one_line(p.text) + (f"\n{mark}{_one_line(english)}" if english else ""))
     return "\n\n".join(blocks) + "\n"
 
 

@@ -9,7 +9,7 @@ import pytest
 from reader.export import EDIT_MARK, FORMATS, ExportFailed, export_document, export_to_file
 from reader.pipeline import translate_document
 from reader.store import add_document, document_sentences, set_user_translation
-from tests.helpers_store import BODY_1, HEADING, N_SENTENCES, make_article
+from tests.helpers_store import BODY_1, BODY_2, HEADING, N_SENTENCES, make_article
 
 EDIT = "For the first time\tsince the invasion,\nboth countries talked."
 FLAT_EDIT = "For the first time since the invasion, both countries talked."
@@ -123,7 +123,69 @@ def test_export_to_file_picks_the_format_from_the_suffix(db, tmp_path):
         assert out.read_text(encoding="utf-8") == export_document(db, doc_id, None, fmt)
     with pytest.raises(ExportFailed, match="name it .tsv, .md, .txt or .json"):
         export_to_file(db, doc_id, None, tmp_path / "artikel.docx")
-    with pytest.raises(ExportFailed, match="Could not write .*choose a writable folder"):
+    with pytest.raises(ExportFailed, match="missing-folder does not exist; create it or choose another"):
         export_to_file(db, doc_id, None, tmp_path / "missing-folder" / "a.tsv")
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("artikel")) == [
         "artikel.json", "artikel.md", "artikel.tsv", "artikel.txt"]
+
+
+# ---------------------------------------------------------------- structure: title, lists, quotes
+
+STRUCTURED = [
+    ("heading", "Lavrov en Koeleba"),  # the heading the title was made from
+    ("body", BODY_1),
+    ("list_item", "Oekraïne"),
+    ("list_item", "Rusland"),
+    ("list_item", "Turkije"),
+    ("quote", "Wij willen vrede."),
+    ("heading", "Tussenkop"),
+    ("body", BODY_2),
+]
+ITEMS = ["Oekraïne", "Rusland", "Turkije"]
+
+
+@pytest.fixture
+def structured(db, engine):
+    doc_id, _ = add_document(db, make_article(STRUCTURED, title="Lavrov en Koeleba"))
+    translate_document(db, doc_id, engine)
+    return doc_id
+
+
+def test_markdown_keeps_lists_and_quotes_and_writes_the_title_heading_once(db, engine, structured):
+    text = export_document(db, structured, engine.model_key, "md")
+    lines = text.split("\n")
+    assert lines[0] == "# Lavrov en Koeleba"
+    assert lines[2].startswith("*") and lines[2].endswith("*")  # the title's English
+    assert text.count("Lavrov en Koeleba") == 1
+    assert "## Tussenkop" in lines
+    first = lines.index("- Oekraïne")
+    # One list: item, its English inside the item, next item, with no blank line in between.
+    assert lines[first:first + 6:2] == [f"- {item}" for item in ITEMS]
+    assert all(line.startswith("  > ") and len(line) > 4 for line in lines[first + 1:first + 7:2])
+    assert lines[first + 6] == ""
+    quote = lines.index("> Wij willen vrede.")
+    assert lines[quote + 1] == ">" and lines[quote + 2].startswith("> > ")
+
+
+def test_plain_text_keeps_lists_and_quotes_and_writes_the_title_once(db, engine, structured):
+    text = export_document(db, structured, engine.model_key, "txt")
+    blocks = [b.split("\n") for b in text.rstrip("\n").split("\n\n")]
+    assert blocks[0][:2] == ["Lavrov en Koeleba", "================="] and blocks[0][-1] == "2022-03"
+    assert len(blocks[0]) == 4  # title, underline, its English, date
+    assert text.count("Lavrov en Koeleba") == 1
+    lists = [b for b in blocks if b[0].startswith("- ")]
+    assert len(lists) == 1
+    assert lists[0][0::2] == [f"- {item}" for item in ITEMS]
+    assert all(line.startswith("  ") and line.strip() for line in lists[0][1::2])
+    quotes = [b for b in blocks if b[0].startswith("> ")]
+    assert len(quotes) == 1 and quotes[0][0] == "> Wij willen vrede."
+    assert len(quotes[0]) == 2 and quotes[0][1].startswith("> ")
+
+
+def test_tsv_keeps_a_list_together_and_json_keeps_the_kinds(db, engine, structured):
+    blocks = export_document(db, structured, engine.model_key, "tsv").rstrip("\n").split("\n\n")
+    sources = [[line.split("\t")[0] for line in b.split("\n")] for b in blocks]
+    assert ITEMS in sources  # the three items form one block
+    assert ["Lavrov en Koeleba"] in sources and len(sources) == 6
+    data = json.loads(export_document(db, structured, engine.model_key, "json"))
+    assert [p["kind"] for p in data["paragraphs"]] == [kind for kind, _ in STRUCTURED]

@@ -3,17 +3,35 @@
 from __future__ import annotations
 
 import argparse
+import ctypes
 import os
 import socket
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 DEFAULT_SIZE = (1400, 900)
 SCREENSHOT_TIMEOUT_S = 60.0
 X11_BASE_PORT = 6000
 REMOTE_DISPLAY_TIMEOUT_S = 0.5
+# Libraries Qt's xcb platform plugin links that PySide6 does not ship, with the Debian/Ubuntu
+# package of each. Without one, Qt aborts with "could not load the Qt platform plugin xcb"; their
+# own dependencies (libxcb1, libxcb-randr0…) come with these packages.
+QT_X11_LIBRARIES = {
+    "libxcb-cursor.so.0": "libxcb-cursor0",
+    "libxcb-icccm.so.4": "libxcb-icccm4",
+    "libxcb-keysyms.so.1": "libxcb-keysyms1",
+    "libxcb-image.so.0": "libxcb-image0",
+    "libxcb-render-util.so.0": "libxcb-render-util0",
+    "libxcb-shape.so.0": "libxcb-shape0",
+    "libxkbcommon-x11.so.0": "libxkbcommon-x11-0",
+    "libxkbcommon.so.0": "libxkbcommon0",
+    "libEGL.so.1": "libegl1",
+    "libGL.so.1": "libgl1",
+    "libfontconfig.so.1": "libfontconfig1",
+    "libdbus-1.so.3": "libdbus-1-3",
+}
 
 
 class UsageError(Exception):
@@ -78,6 +96,47 @@ def display_problem(env: Mapping[str, str] | None = None) -> str | None:
     return f"no display available ({wanted} unset)"
 
 
+def can_load_library(soname: str) -> bool:
+    """Whether the dynamic loader finds and loads ``soname``, as Qt's plugin loader would."""
+    try:
+        ctypes.CDLL(soname)
+    except OSError:
+        return False
+    return True
+
+
+def would_use_xcb(env: Mapping[str, str]) -> bool:
+    """Qt would start on X11: the platform is xcb (chosen, or the default with only DISPLAY set)."""
+    if not sys.platform.startswith("linux") or not env.get("DISPLAY"):
+        return False
+    platforms = [p.split(":")[0].strip() for p in env.get("QT_QPA_PLATFORM", "").split(";") if p.strip()]
+    if platforms:
+        return platforms[0] == "xcb"
+    return not env.get("WAYLAND_DISPLAY")  # on a Wayland session Qt picks its wayland plugin first
+
+
+def missing_x11_packages(load: Callable[[str], bool] = can_load_library) -> list[str]:
+    """The apt packages of the Qt X11 libraries that ``load`` cannot load, in a stable order."""
+    return sorted({package for soname, package in QT_X11_LIBRARIES.items() if not load(soname)})
+
+
+def x11_library_problem(
+    env: Mapping[str, str] | None = None, load: Callable[[str], bool] = can_load_library
+) -> str | None:
+    """One line saying what to install when Qt would abort for want of an X11 library (None: fine)."""
+    env = os.environ if env is None else env
+    if not would_use_xcb(env):
+        return None
+    missing = missing_x11_packages(load)
+    if not missing:
+        return None
+    return (
+        f"the window needs X11 libraries that are not installed: install them with "
+        f"`sudo apt-get install -y {' '.join(missing)}` (as root: without sudo), or render "
+        "offscreen with `bireader open FILE --screenshot OUT.png`."
+    )
+
+
 def _x11_problem(display: str) -> str | None:
     host, sep, rest = display.rpartition(":")
     number = rest.split(".")[0]
@@ -120,8 +179,11 @@ def _wayland_problem(env: Mapping[str, str]) -> str | None:
     return None if path.exists() else f"no Wayland compositor for WAYLAND_DISPLAY={name} (no {path})"
 
 
-def run(argv: Sequence[str]) -> int:
-    """Run the reader window; returns the process exit code."""
+def run(argv: Sequence[str], load_library: Callable[[str], bool] = can_load_library) -> int:
+    """Run the reader window; returns the process exit code.
+
+    ``load_library`` tells whether a shared library loads (see :func:`x11_library_problem`).
+    """
     try:
         args = parse_args(argv)
     except UsageError as err:
@@ -132,6 +194,10 @@ def run(argv: Sequence[str]) -> int:
     screenshot = getattr(args, "screenshot", None)
     if screenshot and not os.environ.get("QT_QPA_PLATFORM"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    problem = x11_library_problem(load=load_library)  # Qt would abort the process: say it first
+    if problem is not None:
+        print(f"bireader: {problem}", file=sys.stderr)
+        return 1
     problem = display_problem()
     if problem is not None:
         print(
