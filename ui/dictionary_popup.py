@@ -30,6 +30,7 @@ from ui.reader_view import ReaderView
 SERIF = ", ".join(f"'{f}'" for f in theme.SERIF_FAMILIES[:-1]) + ", serif"
 MARGIN = 8  # from the viewport's edges, pixels
 GAP = 6  # between the word and the card
+MIN_HEIGHT = 120  # the card shrinks no further to find a clear place (it scrolls)
 CONTEXT_CHARS = 70  # of a long English sentence shown on each side of the phrase
 
 
@@ -307,17 +308,65 @@ class DictionaryPopup(QFrame):
         self.setFixedSize(width, height)
 
     def place(self, anchor: QRectF, avoid: Sequence[QRectF] = ()) -> None:
-        """Below the word, else above it, preferring a place that leaves ``avoid`` visible;
-        always inside the viewport."""
+        """Next to the word without covering it or ``avoid`` (its highlighted counterpart):
+        below or above the word, or past the counterpart (interleaved, it lies just below the
+        word), shifted to the side away from the counterpart (side by side, it lies in the other
+        column); always inside the viewport. With no clear place, the card may shrink (it
+        scrolls) to fit one; only then does it cover the counterpart rather than the word."""
         self._anchor = QRectF(anchor)
         vp = self.view.viewport()
         w, h = self.width(), self.height()
-        x = max(MARGIN, min(int(anchor.left() - 16), vp.width() - w - MARGIN))
+        avoid = [QRectF(r) for r in avoid if not r.isEmpty()]
+        word = QRectF(anchor).adjusted(-2, -2, 2, 2)
+
+        def inside(x: float) -> int:
+            return int(max(MARGIN, min(x, vp.width() - w - MARGIN)))
+
+        xs = [inside(anchor.left() - 16)]
+        if avoid:
+            left, right = min(r.left() for r in avoid), max(r.right() for r in avoid)
+            if left >= anchor.center().x():  # counterpart to the right: keep left of it
+                xs.append(inside(min(anchor.left() - 16, left - GAP - w)))
+            elif right <= anchor.center().x():
+                xs.append(inside(max(anchor.left() - 16, right + GAP)))
+        ys = [anchor.bottom() + GAP, anchor.top() - GAP - h]
+        if avoid:
+            ys += [max(r.bottom() for r in avoid) + GAP, min(r.top() for r in avoid) - GAP - h]
+
+        def clear(rect: QRectF, others: Sequence[QRectF]) -> bool:
+            return not rect.intersects(word) and not any(rect.intersects(r) for r in others)
+
+        def fits(y: float, height: float) -> bool:
+            return MARGIN <= y and y + height <= vp.height() - MARGIN
+
+        for others in (avoid, []):
+            for y in ys:
+                for x in xs:
+                    if fits(y, h) and clear(QRectF(x, y, w, h), others):
+                        self.move(QPoint(x, int(y)))
+                        return
+            # Shrink into the largest free band above or below the word (or the counterpart).
+            bands = [
+                (anchor.bottom() + GAP, vp.height() - MARGIN),
+                (MARGIN, anchor.top() - GAP),
+            ]
+            if avoid:
+                bands += [
+                    (max(r.bottom() for r in avoid) + GAP, vp.height() - MARGIN),
+                    (MARGIN, min(r.top() for r in avoid) - GAP),
+                ]
+            for top, bottom in sorted(bands, key=lambda b: b[0] - b[1]):
+                height = int(bottom - top)
+                if height < MIN_HEIGHT:
+                    continue
+                for x in xs:
+                    y = top if top > anchor.top() else bottom - min(h, height)
+                    if clear(QRectF(x, y, w, min(h, height)), others):
+                        self.setFixedHeight(min(h, height))
+                        self.move(QPoint(x, int(y)))
+                        return
         below, above = int(anchor.bottom() + GAP), int(anchor.top() - GAP - h)
-        fits = [y for y in (below, above) if MARGIN <= y and y + h <= vp.height() - MARGIN]
-        clear = [y for y in fits if not any(QRectF(x, y, w, h).intersects(r) for r in avoid)]
-        y = (clear or fits or [below if below + h <= vp.height() or above < MARGIN else above])[0]
-        self.move(QPoint(x, y))
+        self.move(QPoint(xs[0], below if below + h <= vp.height() or above < MARGIN else above))
 
     def follow(self, anchor: QRectF | None, avoid: Sequence[QRectF] = ()) -> None:
         """The text moved (scroll, zoom): move along, or close when the word left the view."""

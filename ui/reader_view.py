@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
@@ -34,7 +35,7 @@ from PySide6.QtGui import (
     QTextLine,
     QTextOption,
 )
-from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QPlainTextEdit, QToolTip, QWidget
 
 from ui import theme
 
@@ -42,6 +43,12 @@ NL, EN = "nl", "en"
 SIDES = (NL, EN)
 SIDE_BY_SIDE, INTERLEAVED = "side_by_side", "interleaved"
 PENDING_MARK = "…"
+# Kinds of article paragraphs the view styles; anything else the importer may add reads as body.
+PARAGRAPH_KINDS = ("heading", "body", "list_item", "quote")
+USER, ALTERNATIVE = "user", "alternative"  # whose version replaced the machine translation
+ORIGIN_LABELS = {USER: "Your translation", ALTERNATIVE: "Model alternative (chosen by you)"}
+# A list item's own marker ("- ", "2. ") hangs in the indent instead of a painted bullet.
+LIST_MARKER = re.compile(r"^(?:[-*•–]|\d{1,3}[.)])\s+")
 EDITOR_PAD = 2  # pixels the inline editor reaches above its sentence's first line
 EDITOR_SIDE = 6  # and beyond the column on each side
 
@@ -60,7 +67,7 @@ class SentenceItem:
 
 @dataclass
 class ParagraphItem:
-    kind: str  # "title", "meta", "heading" or "body"
+    kind: str  # "title", "meta", or one of PARAGRAPH_KINDS
     text: str
     sentence_ids: list[int] = field(default_factory=list)
 
@@ -101,7 +108,7 @@ class DocumentContent:
                 sentences[sid] = SentenceItem(sid, row, start, end, text[start:end])
                 ids.append(sid)
                 order.append(sid)
-            items.append(ParagraphItem("heading" if kind == "heading" else "body", text, ids))
+            items.append(ParagraphItem(kind if kind in PARAGRAPH_KINDS else "body", text, ids))
         return cls(doc_id, title, items, sentences, order)
 
 
@@ -149,15 +156,28 @@ class Block:
     start: int  # first character of the side text in this block
     end: int
     pitch: float
+    hang: float = 0.0  # lines after the first start this far right of ``x`` (a list item's marker)
 
     def contains_y(self, y: float) -> bool:
         return self.y <= y < self.y + self.height
 
 
 @dataclass
+class Mark:
+    """A decoration of a row: a list item's bullet or a quote's bar (row coordinates)."""
+
+    kind: str  # "bullet" or "bar"
+    x: float
+    y: float
+    text: str = ""  # the bullet's glyph
+    y2: float = 0.0  # the bar's bottom
+
+
+@dataclass
 class RowLayout:
     height: float
     blocks: list[Block]
+    marks: list[Mark] = field(default_factory=list)
 
 
 @dataclass
@@ -196,7 +216,7 @@ class ReaderView(QAbstractScrollArea):
 
         self._content: DocumentContent | None = None
         self._translations: dict[int, str] = {}
-        self._edited: set[int] = set()
+        self._edited: dict[int, str] = {}  # sentence -> USER or ALTERNATIVE
         self._missing = "pending"  # "pending": show a mark; "none": show nothing
         self._sides: dict[str, list[SideText]] = {NL: [], EN: []}
         self._span_index: dict[str, dict[int, tuple[int, int, int]]] = {NL: {}, EN: {}}
@@ -231,12 +251,13 @@ class ReaderView(QAbstractScrollArea):
         self,
         content: DocumentContent | None,
         translations: dict[int, str] | None = None,
-        edited: Iterable[int] = (),
+        edited: Iterable[int] | Mapping[int, str] = (),
     ) -> None:
+        """``edited``: sentences showing a user's version, or {sentence: USER | ALTERNATIVE}."""
         self._close_editor(commit=False)
         self._content = content
         self._translations = dict(translations or {})
-        self._edited = set(edited)
+        self._edited = _origins(edited)
         self._highlights.clear()
         self._current = self._hovered = None
         self._selection = None
@@ -262,23 +283,41 @@ class ReaderView(QAbstractScrollArea):
         self._translations.update(translations)
         if edited is not None:
             for sid in translations:
-                self._edited.discard(sid)
-            self._edited.update(edited)
+                self._edited.pop(sid, None)
+            self._edited.update(_origins(edited))
         rows = {self._content.sentences[sid].row for sid in translations if sid in self._content.sentences}
         self._refresh_rows(rows)
 
-    def set_translation(self, sentence_id: int, text: str, *, edited: bool) -> None:
+    def set_translation(self, sentence_id: int, text: str, *, edited: bool, origin: str = USER) -> None:
+        """Show one sentence's translation; ``edited``: a version the user chose (``origin``
+        USER: written by the user, ALTERNATIVE: one of the model's alternatives)."""
         if self._content is None or sentence_id not in self._content.sentences:
             return
+        if origin not in ORIGIN_LABELS:
+            raise ValueError(f"unknown origin {origin!r}")
         self._translations[sentence_id] = text
-        (self._edited.add if edited else self._edited.discard)(sentence_id)
+        if edited:
+            self._edited[sentence_id] = origin
+        else:
+            self._edited.pop(sentence_id, None)
         self._refresh_rows({self._content.sentences[sentence_id].row})
 
     def translation(self, sentence_id: int) -> str | None:
         return self._translations.get(sentence_id)
 
     def is_edited(self, sentence_id: int) -> bool:
+        """The sentence shows a version the user chose (written or picked among alternatives)."""
         return sentence_id in self._edited
+
+    def origin(self, sentence_id: int) -> str | None:
+        """USER, ALTERNATIVE, "model" (the machine translation) or None (not translated)."""
+        if sentence_id in self._edited:
+            return self._edited[sentence_id]
+        return "model" if self._translations.get(sentence_id) else None
+
+    def origin_label(self, sentence_id: int) -> str:
+        """What the English of a sentence is, in words (its tooltip): "" for the machine's own."""
+        return ORIGIN_LABELS.get(self._edited.get(sentence_id, ""), "")
 
     def translated_count(self) -> int:
         if self._content is None:
@@ -291,6 +330,10 @@ class ReaderView(QAbstractScrollArea):
         if side == NL:
             return self._content.sentences[sentence_id].text
         return self._translations.get(sentence_id, "")
+
+    def row_height(self, row: int) -> float:
+        """The laid-out height of a row in pixels (spacing included)."""
+        return self._row_layout(row).height
 
     def row_count(self) -> int:
         return len(self._content.paragraphs) if self._content else 0
@@ -308,7 +351,7 @@ class ReaderView(QAbstractScrollArea):
         """Rows that are article paragraphs (not the title/date rows)."""
         if self._content is None:
             return []
-        return [i for i, p in enumerate(self._content.paragraphs) if p.kind in ("heading", "body")]
+        return [i for i, p in enumerate(self._content.paragraphs) if p.kind in PARAGRAPH_KINDS]
 
     # ----------------------------------------------------------------- appearance
 
@@ -816,7 +859,7 @@ class ReaderView(QAbstractScrollArea):
         for sid in para.sentence_ids:
             self._span_index[EN].pop(sid, None)
             target = self._translations.get(sid)
-            style = "edited" if sid in self._edited else None
+            style = {USER: "edited", ALTERNATIVE: "alternative"}.get(self._edited.get(sid, ""))
             if not target:
                 if self._missing != "pending":
                     continue
@@ -888,41 +931,62 @@ class ReaderView(QAbstractScrollArea):
     def _row_font(self, kind: str) -> str:
         return {"title": "title", "meta": "meta", "heading": "heading"}.get(kind, "body")
 
-    def _spacing(self, kind: str) -> tuple[float, float]:
-        """(space above, space below) a row, in pixels."""
+    def _kind(self, row: int) -> str | None:
+        assert self._content is not None
+        paras = self._content.paragraphs
+        return paras[row].kind if 0 <= row < len(paras) else None
+
+    def _spacing(self, row: int) -> tuple[float, float]:
+        """(space above, space below) a row, in pixels: consecutive list items sit close
+        together, as a list does; the list as a whole keeps a paragraph's space below."""
         em = self._em
+        kind = self._kind(row)
         if kind == "title":
             return em * 1.8, em * 0.3
         if kind == "meta":
             return 0.0, em * 1.4
         if kind == "heading":
             return em * 0.9, em * 0.35
+        if kind == "list_item":
+            return 0.0, em * (0.3 if self._kind(row + 1) == "list_item" else 0.9)
+        if kind == "quote":
+            return em * 0.2, em * 0.9
         return 0.0, em * 0.9
+
+    def _indent(self, kind: str) -> float:
+        """How far a list item's or a quote's text sits in from its column."""
+        return self._em * 1.5 if kind in ("list_item", "quote") else 0.0
+
+    def _pending(self, sentence_id: int) -> bool:
+        """No translation yet, and one will come (the view marks it as waiting)."""
+        return self._missing == "pending" and not self._translations.get(sentence_id)
 
     def _estimate(self, row: int) -> float:
         assert self._content is not None
         para = self._content.paragraphs[row]
         _, pitch, avg = self._fonts[self._row_font(para.kind)]
-        above, below = self._spacing(para.kind)
+        above, below = self._spacing(row)
         cols = self._columns()
-        width = cols[0][1]
+        width = cols[0][1] - self._indent(para.kind)
 
         def lines(n_chars: int) -> int:
             return max(1, math.ceil(n_chars * avg / max(width, 1.0)))
 
+        nl = self._sides[NL][row]
         if self._mode == SIDE_BY_SIDE:
-            n = max(
-                lines(len(self._sides[NL][row].text)),
-                lines(len(self._sides[EN][row].text)) if self._sides[EN][row].text else 0,
-            )
+            en = self._sides[EN][row]
+            # A waiting sentence will take about as much room as its Dutch (see _reserve).
+            reserve = sum(e - s - len(PENDING_MARK) for sid, s, e in nl.spans if self._pending(sid))
+            n = max(lines(len(nl.text)), lines(len(en.text) + reserve) if en.text else 0)
             return above + n * pitch + below
         total = 0.0
         _, small_pitch, small_avg = self._fonts["small"]
-        for sid, s, e in self._sides[NL][row].spans or [(0, 0, len(para.text))]:
+        for sid, s, e in nl.spans or [(0, 0, len(para.text))]:
             total += lines(e - s) * pitch
-            en = self._span_index[EN].get(sid)
-            if en is not None:
-                total += max(1, math.ceil((en[2] - en[1]) * small_avg / width)) * small_pitch
+            en_span = self._span_index[EN].get(sid)
+            if en_span is not None:
+                n_en = e - s if self._pending(sid) else en_span[2] - en_span[1]
+                total += max(1, math.ceil(n_en * small_avg / width)) * small_pitch
                 total += self._em * 0.45
         return above + max(total, pitch) + below
 
@@ -936,9 +1000,12 @@ class ReaderView(QAbstractScrollArea):
         offset: int = 0,
         breaks: Sequence[int] = (),
         gap: tuple[int, float] | None = None,
+        hang: float = 0.0,
     ) -> tuple[QTextLayout, float]:
         """Lines of ``text`` at ``pitch``; a line also ends before each of ``breaks``, and
-        ``gap`` = (position, pixels) leaves room above the line starting there (or at the end)."""
+        ``gap`` = (position, pixels) leaves room above the line starting there (or at the end);
+        the lines after the first start ``hang`` pixels in (under the text after a list item's own
+        marker; negative line positions would break QTextLine.cursorToX, which clamps at 0)."""
         layout = QTextLayout(text, font, self.viewport())
         option = QTextOption()
         option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
@@ -956,6 +1023,9 @@ class ReaderView(QAbstractScrollArea):
             elif style == "edited":
                 fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
                 fmt.setUnderlineColor(self._colors.edited)
+            elif style == "alternative":
+                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
+                fmt.setUnderlineColor(alternative_color(self._colors))
             fr.format = fmt
             ranges.append(fr)
         if ranges:
@@ -967,14 +1037,15 @@ class ReaderView(QAbstractScrollArea):
             line = layout.createLine()
             if not line.isValid():
                 break
-            line.setLineWidth(width)
+            first = line.lineNumber() == 0
+            line.setLineWidth(width + hang if first else width)
             start = line.textStart()
             cut = next((b for b in cuts if start < b < start + line.textLength()), None)
             if cut is not None:
                 line.setNumColumns(cut - start, width)
             if gap is not None and start == gap[0] and start > 0:
                 y += gap[1]
-            line.setPosition(QPointF(0.0, y + (pitch - line.height()) / 2))
+            line.setPosition(QPointF(0.0 if first else hang, y + (pitch - line.height()) / 2))
             y += max(pitch, line.height())
         layout.endLayout()
         if gap is not None and gap[0] >= len(text):
@@ -991,11 +1062,53 @@ class ReaderView(QAbstractScrollArea):
                 self._tops_dirty = True
         return rl
 
+    def _reserve(self, row: int, font: QFont, width: float, pitch: float, hang: float) -> float:
+        """The height the row's English will probably take once its waiting sentences arrive:
+        each waiting sentence laid out as long as its Dutch (English runs 0.95-1.1 times the
+        Dutch characters), so an arriving translation moves the text below by a line at most."""
+        nl, en = self._sides[NL][row], self._sides[EN][row]
+        pending = {sid for sid, _, _ in nl.spans if self._pending(sid)}
+        if not pending:
+            return 0.0
+        parts = []
+        for sid, s, e in en.spans:
+            parts.append(nl.text[slice(*self._span_index[NL][sid][1:])] if sid in pending else en.text[s:e])
+        _, h = self._make_layout(" ".join(parts), font, width, pitch, hang=hang)
+        return h
+
+    def _marker(self, text: str, font: QFont) -> tuple[str, float]:
+        """A list item's own marker at the start of ``text`` and its width (to hang it)."""
+        m = LIST_MARKER.match(text)
+        if m is None:
+            return "", 0.0
+        return m.group(0), QFontMetricsF(font, self.viewport()).horizontalAdvance(m.group(0))
+
+    def _list_marks(self, para: ParagraphItem, blocks: list[Block], font: QFont) -> list[Mark]:
+        """A bullet in the indent of each side that does not carry its own marker; the English
+        side repeats a Dutch number ("2.") so both columns read as the same list."""
+        marks: list[Mark] = []
+        nl_marker = LIST_MARKER.match(para.text)
+        glyph = nl_marker.group(0).strip() if nl_marker and nl_marker.group(0)[0].isdigit() else "•"
+        seen: set[str] = set()
+        for b in blocks:
+            if b.side in seen or b.layout.lineCount() == 0:
+                continue
+            seen.add(b.side)
+            if b.hang > 0:
+                continue
+            if self._mode == INTERLEAVED and b.side == EN:
+                continue  # the English under an item belongs to its bullet
+            line = b.layout.lineAt(0)
+            marks.append(Mark("bullet", b.x, b.y + line.y() + line.ascent(), glyph))
+        return marks
+
     def _build_row(self, row: int) -> RowLayout:
         assert self._content is not None
         para = self._content.paragraphs[row]
         font, pitch, _ = self._fonts[self._row_font(para.kind)]
-        above, below = self._spacing(para.kind)
+        above, below = self._spacing(row)
+        indent = self._indent(para.kind)
+        listed = para.kind == "list_item"
         cols = self._columns()
         nl, en = self._sides[NL][row], self._sides[EN][row]
         blocks: list[Block] = []
@@ -1003,17 +1116,29 @@ class ReaderView(QAbstractScrollArea):
             x_nl, w_nl = cols[0]
             if para.kind in ("title", "meta") and self._mode == SIDE_BY_SIDE:
                 w_nl = cols[1][0] + cols[1][1] - x_nl
-            lay, h = self._make_layout(nl.text, font, w_nl, pitch)
-            blocks.append(Block(NL, lay, x_nl, above, w_nl, h, 0, len(nl.text), pitch))
+            x_nl, w_nl = x_nl + indent, w_nl - indent
+            hang = self._marker(nl.text, font)[1] if listed else 0.0
+            lay, h = self._make_layout(nl.text, font, w_nl, pitch, hang=hang)
+            blocks.append(Block(NL, lay, x_nl - hang, above, w_nl, h, 0, len(nl.text), pitch, hang))
             height = h
             if en.text and self._mode == SIDE_BY_SIDE:
-                x_en, w_en = cols[1]
+                x_en, w_en = cols[1][0] + indent, cols[1][1] - indent
+                hang = self._marker(en.text, font)[1] if listed else 0.0
                 breaks, gap = self._editing_room(row, en.text)
-                lay, h2 = self._make_layout(en.text, font, w_en, pitch, en.formats, breaks=breaks, gap=gap)
-                blocks.append(Block(EN, lay, x_en, above, w_en, h2, 0, len(en.text), pitch))
+                lay, h2 = self._make_layout(
+                    en.text, font, w_en, pitch, en.formats, breaks=breaks, gap=gap, hang=hang
+                )
+                h2 = max(h2, self._reserve(row, font, w_en, pitch, hang))
+                blocks.append(Block(EN, lay, x_en - hang, above, w_en, h2, 0, len(en.text), pitch, hang))
                 height = max(height, h2)
-            return RowLayout(above + height + below, blocks)
+            marks = self._list_marks(para, blocks, font) if listed else []
+            if para.kind == "quote":
+                bottom = above + height + (below if self._kind(row + 1) == "quote" else 0.0)
+                top = 0.0 if self._kind(row - 1) == "quote" else above
+                marks += [Mark("bar", c[0] + self._em * 0.4, top, y2=bottom) for c in cols[: len(blocks)]]
+            return RowLayout(above + height + below, blocks, marks)
         x, w = cols[0]
+        x, w = x + indent, w - indent
         small, small_pitch, _ = self._fonts["small"]
         if para.kind == "heading":
             small = QFont(font)
@@ -1024,16 +1149,23 @@ class ReaderView(QAbstractScrollArea):
         for k, (sid, _start, e) in enumerate(spans):
             # The Dutch sentence keeps the gap before it so selections across sentences stay exact.
             s0 = spans[k - 1][2] if k > 0 else 0
-            lay, h = self._make_layout(nl.text[s0:e].lstrip(), font, w, pitch)
-            s_eff = e - len(nl.text[s0:e].lstrip())
-            blocks.append(Block(NL, lay, x, y, w, h, s_eff, e, pitch))
+            text = nl.text[s0:e].lstrip()
+            hang = self._marker(text, font)[1] if listed and k == 0 else 0.0
+            lay, h = self._make_layout(text, font, w, pitch, hang=hang)
+            s_eff = e - len(text)
+            blocks.append(Block(NL, lay, x - hang, y, w, h, s_eff, e, pitch, hang))
             y += h
             span = self._span_index[EN].get(sid)
             if span is not None:
                 _, es, ee = span
                 gap = (ee - es, self._editing[1]) if self._editing and self._editing[0] == sid else None
-                lay, h = self._make_layout(en.text[es:ee], small, w, small_pitch, en.formats, es, gap=gap)
-                blocks.append(Block(EN, lay, x, y, w, h, es, ee, small_pitch))
+                hang = self._marker(en.text[es:ee], small)[1] if listed and k == 0 else 0.0
+                lay, h = self._make_layout(
+                    en.text[es:ee], small, w, small_pitch, en.formats, es, gap=gap, hang=hang
+                )
+                if self._pending(sid):  # room for the translation to come (see _reserve)
+                    h = max(h, self._make_layout(text, small, w, small_pitch)[1])
+                blocks.append(Block(EN, lay, x - hang, y, w, h, es, ee, small_pitch, hang))
                 y += h
             y += self._em * 0.45
         if nl.text[spans[-1][2] :].strip():
@@ -1041,7 +1173,12 @@ class ReaderView(QAbstractScrollArea):
             lay, h = self._make_layout(tail, font, w, pitch)
             blocks.append(Block(NL, lay, x, y, w, h, spans[-1][2], len(nl.text), pitch))
             y += h
-        return RowLayout(y + below, blocks)
+        marks = self._list_marks(para, blocks, font) if listed else []
+        if para.kind == "quote":
+            bottom = y + (below if self._kind(row + 1) == "quote" else -self._em * 0.45)
+            top = 0.0 if self._kind(row - 1) == "quote" else above
+            marks.append(Mark("bar", cols[0][0] + self._em * 0.4, top, y2=bottom))
+        return RowLayout(y + below, blocks, marks)
 
     def _editing_room(self, row: int, en_text: str) -> tuple[list[int], tuple[int, float] | None]:
         """While a sentence of ``row`` is edited (side by side): it starts and ends its own lines,
@@ -1244,6 +1381,22 @@ class ReaderView(QAbstractScrollArea):
                     foreground=self._colors.selection_text,
                 )
             b.layout.draw(painter, QPointF(b.x, top + b.y), selections)
+        if rl.marks:
+            self._paint_marks(painter, rl.marks, top, self._fonts[self._row_font(kind)][0])
+
+    def _paint_marks(self, painter: QPainter, marks: list[Mark], top: float, font: QFont) -> None:
+        """Bullets right-aligned in a list item's indent; a quote's bar down its left edge."""
+        bar = QColor(self._colors.muted)
+        bar.setAlpha(150)
+        for m in marks:
+            if m.kind == "bar":
+                width = max(2.0, self._em / 6)
+                painter.fillRect(QRectF(m.x - width / 2, top + m.y, width, m.y2 - m.y), bar)
+                continue
+            painter.setFont(font)
+            painter.setPen(self._colors.muted)
+            advance = QFontMetricsF(font, self.viewport()).horizontalAdvance(m.text)
+            painter.drawText(QPointF(m.x - advance - self._em * 0.5, top + m.y), m.text)
 
     @staticmethod
     def _add_range(
@@ -1302,7 +1455,7 @@ class ReaderView(QAbstractScrollArea):
         if not blocks:
             return None
         if side is None:
-            inside = [b for b in blocks if b.contains_y(ry) and b.x <= p.x() <= b.x + b.width]
+            inside = [b for b in blocks if b.contains_y(ry) and b.x <= p.x() <= b.x + b.hang + b.width]
             if not inside:
                 return None
             block = inside[0]
@@ -1324,7 +1477,7 @@ class ReaderView(QAbstractScrollArea):
                 idx = i
                 break
         line = lay.lineAt(idx)
-        on_text = 0 <= y < b.height and 0 <= x <= line.naturalTextWidth()
+        on_text = 0 <= y < b.height and line.x() <= x <= line.x() + line.naturalTextWidth()
         if y < 0:
             cursor = 0
         elif y >= b.height:
@@ -1360,10 +1513,22 @@ class ReaderView(QAbstractScrollArea):
     def hovered_sentence(self) -> int | None:
         return self._hovered
 
+    def tooltip_at(self, point: QPointF | QPoint) -> str:
+        """Whose translation the English under a point is, when not the machine's own."""
+        found = self.sentence_at(point)
+        return self.origin_label(found[0]) if found and found[1] == EN else ""
+
     def viewportEvent(self, event) -> bool:  # noqa: N802
         if event.type() == event.Type.Leave:
             self._set_hovered(None)
             self.pointer_moved.emit(None)
+        if event.type() == event.Type.ToolTip:
+            text = self.tooltip_at(QPointF(event.pos()))
+            if text:
+                QToolTip.showText(event.globalPos(), text, self.viewport())
+            else:
+                QToolTip.hideText()
+            return True
         return super().viewportEvent(event)
 
     def mouseMoveEvent(self, event) -> None:  # noqa: N802
@@ -1537,3 +1702,14 @@ class _InlineEditor(QPlainTextEdit):
             Qt.FocusReason.ActiveWindowFocusReason,
         ):
             QTimer.singleShot(0, lambda: self.view._editor is self and self.view._close_editor(commit=True))
+
+
+def alternative_color(colors: theme.ReaderColors) -> QColor:
+    """The mark of a chosen model alternative: violet, unlike the green of the user's own text."""
+    return QColor("#b39dfa") if colors.background.lightness() < 128 else QColor("#7b5cd6")
+
+
+def _origins(edited: Iterable[int] | Mapping[int, str]) -> dict[int, str]:
+    if isinstance(edited, Mapping):
+        return {int(sid): (origin if origin in ORIGIN_LABELS else USER) for sid, origin in edited.items()}
+    return dict.fromkeys(edited, USER)
