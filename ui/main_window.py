@@ -13,15 +13,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QEvent, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QColor, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -36,6 +34,7 @@ from PySide6.QtWidgets import (
 from reader import store
 from reader.errors import DictionaryError, ModelError, ReaderError, StoreError
 from ui import theme
+from ui.alternatives import AlternativesDialog
 from ui.banner import BannerArea
 from ui.library import LibraryView
 from ui.reader_view import EN, INTERLEAVED, NL, SIDE_BY_SIDE, DocumentContent, ReaderView
@@ -45,6 +44,13 @@ from ui.words import DICTIONARY_SETTING, WordTools
 FROM, TO = "nl", "en"
 MODEL_BANNER = "model"
 ERROR_BANNER = "error"
+READ_ONLY_BANNER = "read-only"
+READ_ONLY_TEXT = (
+    "This library is read-only: changes cannot be saved. You can read and export; sentences "
+    "without a translation are translated for this session only."
+)
+READ_ONLY_REFUSAL = "This library is read-only: {what} cannot be saved. Open a library you can write to."
+TRANSLATE_REST = "Translate the rest"
 TEST_BADGE_TEXT = "TEST MODEL: output is not a translation"
 TEST_BADGE_SHORT = "TEST MODEL"
 TEST_BADGE_TOOLTIP = (
@@ -57,6 +63,10 @@ DICTIONARY_FILTER = "dictd dictionaries (*.index *.dict.dz *.dict);;All files (*
 WORD_HIGHLIGHT_SETTING = "ui.word_highlight"
 WORD_HIGHLIGHT_SHORTCUT = "Ctrl+Shift+H"
 LOOK_UP_SHORTCUT = "D"
+LIBRARY_SHORTCUT = "Ctrl+B"
+LIBRARY_SETTING = "ui.library"  # {"width": pixels, "visible": bool}
+LIBRARY_WIDTH = 290  # default sidebar width: a 40-character title fits on its two lines
+LIBRARY_WIDTH_RANGE = (180, 900)
 ALTERNATIVES = 5  # translations in the n-best list
 REMOVED_MESSAGE = "The open document was removed from the library."
 LIBRARY_REFRESH_MS = 500  # the open document's "Done" share, at most this often while translating
@@ -92,16 +102,17 @@ def translation_summary(stats: Any) -> str:
 
 def installed_message(package: Any) -> str:
     version = getattr(package, "package_version", None)
-    return f"Installed Dutch → English model ({version})." if version else "Installed Dutch → English model."
+    message = f"Installed Dutch → English model ({version})" if version else "Installed Dutch → English model"
+    replaced = getattr(package, "replaces", None)  # set by models.packages.install_file
+    return f"{message}, replacing {', '.join(replaced)}." if replaced else f"{message}."
 
 
 def export_format(path: str | Path, chosen_filter: str) -> str:
-    """The export format: a known extension wins, else the save dialog's chosen filter."""
-    suffix = Path(path).suffix.lower()
-    for fmt, ext in EXPORT_SUFFIXES.items():
-        if suffix == ext:
-            return fmt
-    return EXPORT_FILTERS.get(chosen_filter, "tsv")
+    """The export format: a known extension wins (the rule `bireader translate -o` follows too),
+    else the save dialog's chosen filter."""
+    from reader.export import format_for_path
+
+    return format_for_path(path, default=EXPORT_FILTERS.get(chosen_filter, "tsv"))
 
 
 def gui_model_error(err: BaseException) -> str:
@@ -272,46 +283,6 @@ class ColumnHeader(QWidget):
         self.badge.adjustSize()
 
 
-class AlternativesDialog(QDialog):
-    """The engine's n-best list for one sentence; the chosen one becomes the user's version
-    (choosing the machine translation itself reverts an edit)."""
-
-    def __init__(
-        self, source: str, alternatives: list[tuple[str, float]], current: str, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Alternative translations")
-        self.setMinimumWidth(560)
-        layout = QVBoxLayout(self)
-        src = QLabel(source)
-        src.setWordWrap(True)
-        src.setStyleSheet("font-style: italic;")
-        layout.addWidget(src)
-        self.list = QListWidget()
-        self.list.setWordWrap(True)
-        for text, score in alternatives:
-            item = QListWidgetItem(f"{text}")
-            item.setData(Qt.ItemDataRole.UserRole, text)
-            item.setToolTip(f"model score {score:.3f}")
-            self.list.addItem(item)
-            if text == current:
-                self.list.setCurrentItem(item)
-        if self.list.currentRow() < 0 and self.list.count():
-            self.list.setCurrentRow(0)
-        layout.addWidget(self.list)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        keep = buttons.addButton("Keep this translation", QDialogButtonBox.ButtonRole.AcceptRole)
-        keep.setDefault(True)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self.list.itemDoubleClicked.connect(lambda _item: self.accept())
-        layout.addWidget(buttons)
-
-    def chosen(self) -> str | None:
-        item = self.list.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item else None
-
-
 # --------------------------------------------------------------------------- the window
 
 
@@ -325,12 +296,16 @@ class MainWindow(QMainWindow):
     retranslated = Signal(int)
     exported = Signal(object)  # the written path, or the error
 
-    def __init__(self, db_path: str | Path | None = None, *, remember_state: bool = True) -> None:
+    def __init__(
+        self, db_path: str | Path | None = None, *, remember_state: bool = True, read_only: bool | None = None
+    ) -> None:
         super().__init__()
         self._db_path = db_path
         # False for `open --screenshot`: a picture must not change the user's saved window state.
         self.remember_state = remember_state
-        self.db = store.open_db(db_path)
+        self.db = store.open_db(db_path, read_only=read_only)
+        # A library this user cannot write (or BIREADER_READ_ONLY=1): reading works, writing is off.
+        self.read_only = store.is_read_only(self.db)
         self.runner = TaskRunner(self)
         self.engines = EngineHolder()
         self.doc_id: int | None = None
@@ -341,6 +316,7 @@ class MainWindow(QMainWindow):
         self._closed = False
         self.last_error_dialog: QMessageBox | None = None
         self.alternatives_dialog: AlternativesDialog | None = None
+        self.help_dialog: QDialog | None = None
 
         self.setWindowTitle("Bilingual Reader")
         self.setAcceptDrops(True)
@@ -355,7 +331,20 @@ class MainWindow(QMainWindow):
         self.view.scrolled.connect(self._save_scroll_timer.start)
         self._restore_preferences()
         self.refresh_library()
+        if self.read_only:
+            self._enter_read_only()
         _freeze_startup_objects()
+
+    def _enter_read_only(self) -> None:
+        """Say once that nothing is saved, and switch off what would only fail: adding, removing
+        and editing. Reading, look-ups, export and (unsaved) translation stay."""
+        self.banners.show_banner(READ_ONLY_BANNER, "warning", READ_ONLY_TEXT)
+        writers = (self.open_action, self.paste_action, self.remove_action, self.choose_dictionary_action)
+        for action in writers:
+            action.setEnabled(False)
+            action.setStatusTip("Not available: the library is read-only")
+        self.library.set_removable(False)
+        self.setAcceptDrops(False)
 
     # ----------------------------------------------------------------- construction
 
@@ -363,7 +352,10 @@ class MainWindow(QMainWindow):
         self.library = LibraryView()
         self.library.document_activated.connect(self.open_document)
         self.library.remove_requested.connect(lambda doc_id: self.remove_document(doc_id))
-        self.library.setMinimumWidth(180)
+        self.library.hide_requested.connect(lambda: self.set_library_visible(False))
+        self.library.set_hide_shortcut(LIBRARY_SHORTCUT)
+        self.library.setMinimumWidth(LIBRARY_WIDTH_RANGE[0])
+        self._library_width = LIBRARY_WIDTH
 
         self.view = ReaderView()
         self.view.context_menu_requested.connect(self._sentence_menu)
@@ -409,8 +401,9 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([250, 1150])  # the text gets the room; the library can be widened
+        self.splitter.setSizes([LIBRARY_WIDTH, 1400 - LIBRARY_WIDTH])  # the text gets the room
         self.splitter.setChildrenCollapsible(False)
+        self.splitter.splitterMoved.connect(lambda _pos, _index: self._remember_library_width())
         self.setCentralWidget(self.splitter)
         self.view.installEventFilter(self)
 
@@ -429,7 +422,10 @@ class MainWindow(QMainWindow):
             "QLabel { background: #b3261e; color: white; border-radius: 3px; padding: 1px 8px;"
             " font-weight: bold; }"
         )
-        for w in (self.progress_label, self.progress_bar, self.cancel_button):
+        self.resume_button = QPushButton(TRANSLATE_REST)
+        self.resume_button.setToolTip("Translate the sentences of this document that have no translation yet")
+        self.resume_button.clicked.connect(self.translate_rest)
+        for w in (self.progress_label, self.progress_bar, self.cancel_button, self.resume_button):
             bar.addPermanentWidget(w)
             w.hide()
         bar.addPermanentWidget(self.test_badge)
@@ -483,7 +479,10 @@ class MainWindow(QMainWindow):
             tgroup.addAction(a)
             self.theme_actions[name] = a
         m.addSeparator()
-        self.library_action = self._action(m, "Show &Library", self._toggle_library, "Ctrl+B", checkable=True)
+        self.library_action = self._action(
+            m, "Show &Library", self._toggle_library, LIBRARY_SHORTCUT, checkable=True
+        )
+        self.library_action.setStatusTip("Show or hide the library sidebar; its width is remembered")
         self.library_action.setChecked(True)
         m.addSeparator()
         self.word_highlight_action = self._action(
@@ -515,9 +514,31 @@ class MainWindow(QMainWindow):
             "Where the FreeDict Dutch–English dictionary (freedict-nld-eng.index) is"
         )
 
+        m = self.menuBar().addMenu("&Help")
+        self.shortcuts_action = self._action(
+            m, "&Keyboard Shortcuts", self.show_shortcuts, QKeySequence.StandardKey.HelpContents
+        )
+        self.about_action = self._action(m, "&About Bilingual Reader", self.show_about)
+
         hints = QGuiApplication.styleHints()
         if hasattr(hints, "colorSchemeChanged"):
             hints.colorSchemeChanged.connect(lambda _s: self._theme == "system" and self.set_theme("system"))
+
+    def show_shortcuts(self) -> QDialog:
+        """Help → Keyboard Shortcuts: listed from the menus' own actions, so it cannot drift."""
+        from ui.help import ShortcutsDialog
+
+        self.help_dialog = ShortcutsDialog(self)
+        self.help_dialog.open()
+        return self.help_dialog
+
+    def show_about(self) -> QDialog:
+        """Help → About: version, the model in use and the licences."""
+        from ui.help import AboutDialog
+
+        self.help_dialog = AboutDialog(self)
+        self.help_dialog.open()
+        return self.help_dialog
 
     def _action(self, menu: QMenu, text: str, slot, shortcut=None, checkable: bool = False) -> QAction:
         action = QAction(text, self)
@@ -542,8 +563,8 @@ class MainWindow(QMainWindow):
             return default
 
     def set_setting(self, key: str, value: Any) -> None:
-        if self.db is None or (not self.remember_state and key.startswith("ui.")):
-            return
+        if self.db is None or self.read_only or (not self.remember_state and key.startswith("ui.")):
+            return  # read-only: the banner already says nothing is saved
         try:
             store.set_setting(self.db, key, value)
         except ReaderError as err:
@@ -558,10 +579,21 @@ class MainWindow(QMainWindow):
         self.set_word_highlighting(bool(self.setting(WORD_HIGHLIGHT_SETTING, True)), save=False)
         self.view.set_zoom(int(self.setting("ui.zoom", 0) or 0))
         self._restore_geometry(self.setting("ui.window"))
-        splitter = self.setting("ui.splitter")
-        if splitter:
-            self.splitter.restoreState(QByteArray.fromBase64(splitter.encode()))
-        self.library_action.setChecked(self.library.isVisibleTo(self) or not self.isVisible())
+        self._restore_library(self.setting(LIBRARY_SETTING))
+
+    def _restore_library(self, saved: Any) -> None:
+        """The sidebar's width and whether it was hidden, as the user left them."""
+        width, visible = LIBRARY_WIDTH, True
+        if isinstance(saved, dict):
+            try:
+                width = int(saved.get("width", LIBRARY_WIDTH))
+            except (TypeError, ValueError):
+                width = LIBRARY_WIDTH
+            visible = bool(saved.get("visible", True))
+        self._library_width = min(max(width, LIBRARY_WIDTH_RANGE[0]), LIBRARY_WIDTH_RANGE[1])
+        self.splitter.setSizes([self._library_width, max(self.width() - self._library_width, 1)])
+        self.library.setVisible(visible)  # not shown yet: the splitter's sizes are not the user's
+        self.library_action.setChecked(visible)
 
     def _restore_geometry(self, saved: Any) -> None:
         """Size and place as last time; a position off every screen (a monitor gone) is dropped."""
@@ -580,7 +612,7 @@ class MainWindow(QMainWindow):
         g = self.normalGeometry() if self.isMaximized() else self.geometry()
         frame = self.frameGeometry()
         self.set_setting("ui.window", [frame.x(), frame.y(), g.width(), g.height(), self.isMaximized()])
-        self.set_setting("ui.splitter", bytes(self.splitter.saveState().toBase64()).decode())
+        self._save_library()
         self._save_scroll()
 
     def _save_scroll(self) -> None:
@@ -658,8 +690,34 @@ class MainWindow(QMainWindow):
             )
 
     def _toggle_library(self) -> None:
-        self.library.setVisible(not self.library.isVisible())
-        self.library_action.setChecked(self.library.isVisible())
+        self.set_library_visible(self.library.isHidden())
+
+    def library_visible(self) -> bool:
+        return not self.library.isHidden()
+
+    def set_library_visible(self, on: bool, save: bool = True) -> None:
+        """Collapse or expand the sidebar (Ctrl+B); it comes back at the width it had."""
+        if not on:
+            self._remember_library_width()
+            if self.library.isAncestorOf(QApplication.focusWidget()):
+                self.view.setFocus()
+        self.library.setVisible(on)
+        if on:
+            self.splitter.refresh()  # take the shown sidebar into account now, not at the next layout
+            total = sum(self.splitter.sizes()) or self.width()
+            self.splitter.setSizes([self._library_width, max(total - self._library_width, 1)])
+        self.library_action.setChecked(on)
+        if save:
+            self._save_library()
+
+    def _remember_library_width(self) -> None:
+        width = self.splitter.sizes()[0]
+        if not self.library.isHidden() and width > 0:
+            self._library_width = width
+
+    def _save_library(self) -> None:
+        self._remember_library_width()
+        self.set_setting(LIBRARY_SETTING, {"width": self._library_width, "visible": self.library_visible()})
 
     # ----------------------------------------------------------------- library
 
@@ -695,6 +753,9 @@ class MainWindow(QMainWindow):
         return self.open_document(int(doc_id))
 
     def remove_document(self, doc_id: int, confirm: bool = True) -> bool:
+        if self.read_only:
+            self.statusBar().showMessage(READ_ONLY_REFUSAL.format(what="removing a document"), 8000)
+            return False
         try:
             doc = store.get_document(self.db, doc_id)
         except StoreError as err:
@@ -753,7 +814,7 @@ class MainWindow(QMainWindow):
         sentences = dv.sentences()
         self._machine = {s.id: s.translation.target for s in sentences if s.translation}
         shown = {s.id: s.final for s in sentences if s.final}
-        edited = [s.id for s in sentences if s.user_text is not None]
+        edited = {s.id: s.origin for s in sentences if s.user_text is not None}
         self.doc_id = doc_id
         self.view.set_missing_mode("pending" if package is not None else "none")
         self.view.set_document(content, shown, edited)
@@ -833,8 +894,10 @@ class MainWindow(QMainWindow):
     # ----------------------------------------------------------------- background translation
 
     def _start_translation(self, doc_id: int, total: int, priority: list[int]) -> None:
-        """Translate in a worker, the sentences on (or just below) the screen first."""
-        engines, db_path = self.engines, self._db_path
+        """Translate in a worker, the sentences on (or just below) the screen first. A read-only
+        library still gets its translations on screen, only not cached."""
+        engines, db_path, save = self.engines, self._db_path, not self.read_only
+        self.resume_button.hide()
 
         def work(ctx: TaskContext) -> Any:
             from reader.pipeline import translate_document
@@ -849,6 +912,7 @@ class MainWindow(QMainWindow):
                     cancelled=ctx.cancelled,
                     on_results=lambda results: ctx.partial({sid: r.target for sid, r in results.items()}),
                     priority=priority,
+                    save=save,
                 )
 
         self._show_progress(f"Translating 0 / {total} sentences", 0, total)
@@ -898,20 +962,39 @@ class MainWindow(QMainWindow):
             msg = translation_summary(stats)
             if failed:
                 msg += f" The model gave no output for {failed}; retranslate them to try again."
+            if self.read_only and getattr(stats, "translated", 0):
+                msg += " They are not saved: the library is read-only."
             self.statusBar().showMessage(msg, 6000)
         self.translation_ended.emit("done")
 
     def _translation_cancelled(self, doc_id: int) -> None:
+        """What is done is kept (and shown); "Translate the rest" in the status bar resumes."""
         self._end_translation(doc_id)
         if doc_id == self.doc_id:
             content = self.view.content()
             total = len(content.order) if content is not None else 0
-            self.statusBar().showMessage(
-                f"Cancelled: {self.view.translated_count()} of {plural(total, 'sentence')} translated; "
-                "open the document again to continue.",
-                10000,
-            )
+            done = self.view.translated_count()
+            message = f"Cancelled: {done} of {plural(total, 'sentence')} translated."
+            self.statusBar().showMessage(message, 10000)
+            self.resume_button.setVisible(done < total)
         self.translation_ended.emit("cancelled")
+
+    def translate_rest(self) -> Task | None:
+        """Resume after a cancel: the open document's sentences that still have no translation
+        (the cache answers for the others)."""
+        self.resume_button.hide()
+        content = self.view.content()
+        if self.doc_id is None or content is None or not self.check_document_still_exists():
+            return None
+        if self.translation_task is not None and self.translation_task.is_running():
+            return self.translation_task
+        if not self._has_package():
+            self.statusBar().showMessage(
+                "No translation model is installed: install one from the Model menu.", 8000
+            )
+            return None
+        self._start_translation(self.doc_id, len(content.order), self.view.visible_sentence_ids())
+        return self.translation_task
 
     def _translation_failed(self, doc_id: int, err: BaseException) -> None:
         self._end_translation(doc_id)
@@ -931,6 +1014,7 @@ class MainWindow(QMainWindow):
             self.words.align_document(use_engine=True)  # edits made meanwhile: forced decoding now
 
     def _stop_translation(self) -> None:
+        self.resume_button.hide()  # it belongs to the document being left
         task, self.translation_task = self.translation_task, None
         if task is not None and task.is_running():
             task.cancel()
@@ -986,13 +1070,19 @@ class MainWindow(QMainWindow):
         both.setEnabled(has_en)
         menu.addSeparator()
         can_translate = self._has_package()
+        writable = not self.read_only  # each of these saves a translation
         a = menu.addAction("Retranslate", lambda: self.retranslate_sentence(sid))
-        a.setEnabled(can_translate)
-        menu.addAction("Edit Translation…", lambda: self.view.edit_translation(sid))
+        a.setEnabled(can_translate and writable)
+        a = menu.addAction("Edit Translation…", lambda: self.view.edit_translation(sid))
+        a.setEnabled(writable)
         a = menu.addAction("Show Alternatives…", lambda: self.show_alternatives(sid))
-        a.setEnabled(can_translate)
+        a.setEnabled(can_translate and writable)
         if self.view.is_edited(sid):
-            menu.addAction("Use Machine Translation", lambda: self.revert_user_translation(sid))
+            a = menu.addAction("Use Machine Translation", lambda: self.revert_user_translation(sid))
+            a.setEnabled(writable)
+        if not writable:
+            menu.addSeparator()
+            menu.addAction("Read-only library: translations cannot be changed").setEnabled(False)
         word = self._dutch_word_at(global_pos)
         if word is not None:
             menu.addSeparator()
@@ -1027,6 +1117,9 @@ class MainWindow(QMainWindow):
 
     def save_user_translation(self, sid: int, text: str) -> None:
         """The inline editor's result: stored as the user's version, marked in the view."""
+        if self.read_only:
+            self.statusBar().showMessage(READ_ONLY_REFUSAL.format(what="your translation"), 8000)
+            return
         try:
             store.set_user_translation(self.db, sid, text)
         except StoreError as err:
@@ -1119,7 +1212,9 @@ class MainWindow(QMainWindow):
             if self.view.content() is not content or not self.check_document_still_exists():
                 return
             current = self.view.translation(sid) or ""
-            dialog = AlternativesDialog(text, found, current, self)
+            dialog = AlternativesDialog(
+                text, found, current, self, machine=self._machine.get(sid), origin=self.view.origin(sid)
+            )
             dialog.accepted.connect(lambda: self._keep_alternative(sid, dialog.chosen()))
             self.alternatives_dialog = dialog
             dialog.open()
@@ -1133,13 +1228,26 @@ class MainWindow(QMainWindow):
         )
 
     def _keep_alternative(self, sid: int, text: str | None) -> None:
-        """The machine's own text reverts an edit; any other choice is kept as the user's version."""
-        if not text:
+        """The machine's own text reverts a version of the reader's; another choice is kept as
+        the model's alternative (marked as such, not as the reader's writing)."""
+        from reader.pipeline import keep_alternative
+
+        if not text or text == self.view.translation(sid):
             return
-        if self.view.is_edited(sid) and text == self._machine.get(sid):
-            self.revert_user_translation(sid)
-        elif text != self.view.translation(sid):
-            self.save_user_translation(sid, text)
+        machine = self._machine.get(sid)
+        try:
+            origin = keep_alternative(self.db, sid, text, machine=machine)
+        except StoreError as err:
+            if self.check_document_still_exists():
+                self.show_error(err)
+            return
+        if origin is None:
+            self.view.set_translation(sid, machine or "", edited=False)
+            self.statusBar().showMessage("The machine translation is shown again.", 4000)
+        else:
+            self.view.set_translation(sid, text, edited=True, origin=origin)
+            self.statusBar().showMessage("The model's alternative is kept.", 4000)
+        self.words.align_sentence(sid)
 
     def _sentence_task_failed(self, doc_id: int | None, err: BaseException) -> None:
         """A removed document closes its view; other errors go to the banner."""
@@ -1214,7 +1322,7 @@ class MainWindow(QMainWindow):
         for path in paths:
             self.import_file(path)
 
-    def import_file(self, path: str | Path) -> Task:
+    def import_file(self, path: str | Path) -> Task | None:
         """Import a file in a worker and open it; a failure shows the importer's message."""
         db_path = str(self._db_path) if self._db_path else None
 
@@ -1244,7 +1352,12 @@ class MainWindow(QMainWindow):
 
         return self._run_import(work, "paste", "Could not import the pasted text")
 
-    def _run_import(self, work, label: str, title: str) -> Task:
+    def _run_import(self, work, label: str, title: str) -> Task | None:
+        if self.read_only:  # refused before reading anything: the store could not keep it
+            err = StoreError(READ_ONLY_REFUSAL.format(what="a new article"))
+            self.show_import_error(title, err)
+            self.import_finished.emit(err)
+            return None
         self._pending_imports += 1
         self.statusBar().showMessage("Importing…")
 
