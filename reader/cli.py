@@ -267,8 +267,6 @@ def cmd_align(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
-    from ui.app import run
-
     argv: list[str] = []
     if args.command == "open":
         argv = ["open", args.file]
@@ -276,7 +274,18 @@ def cmd_gui(args: argparse.Namespace) -> int:
             argv += ["--screenshot", args.screenshot]
         if args.size:
             argv += ["--size", args.size]
-    return run(argv)
+    return _launch_window(args, argv)
+
+
+def _launch_window(args: argparse.Namespace, argv: list[str]) -> int:
+    """The core never imports the GUI: the `bireader` command (``ui.launcher``) plugs it in."""
+    launch = getattr(args, "launch_window", None)
+    if launch is None:
+        raise UsageError(
+            "the reader window is started by the `bireader` command (or `python -m ui`), "
+            "not by `python -m reader.cli`"
+        )
+    return launch(argv)
 
 
 # ---------------------------------------------------------------- helpers
@@ -429,14 +438,17 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, *, launch_window: Callable[[list[str]], int] | None = None
+) -> int:
+    """Run one command. ``launch_window(argv)`` opens the reader window (for `open` and for no
+    command); the core has none of its own, so the GUI layer passes it in."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command is None:
-        from ui.app import run
-
-        return run([])
+    args.launch_window = launch_window
     try:
+        if args.command is None:
+            return _launch_window(args, [])
         code = args.func(args)
         sys.stdout.flush()  # a full disk or closed pipe surfaces here, not at interpreter exit
         return code

@@ -1,8 +1,18 @@
-"""One exception family whose message is written for the user, so the CLI and the GUI can show it as is."""
+"""One exception family whose message is written for the user, so the CLI and the GUI can show it as is.
 
+The base class and the model errors come from ``models.errors`` (models never import the core).
+"""
 
-class ReaderError(Exception):
-    """An error the user can act on; ``str(err)`` is one clear sentence (what failed, what to do)."""
+from models.errors import Cancelled, ModelError, ReaderError
+
+__all__ = [
+    "Cancelled",
+    "DictionaryError",
+    "ImportFailed",
+    "ModelError",
+    "ReaderError",
+    "StoreError",
+]
 
 
 class ImportFailed(ReaderError):
@@ -11,14 +21,6 @@ class ImportFailed(ReaderError):
 
 class StoreError(ReaderError):
     """The database could not be opened or written."""
-
-
-class ModelError(ReaderError):
-    """No usable translation package, or the package failed."""
-
-
-class Cancelled(ReaderError):
-    """The user cancelled a long operation; work finished before it is kept."""
 
 
 class DictionaryError(ReaderError):

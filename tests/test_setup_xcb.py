@@ -86,7 +86,7 @@ def test_a_library_that_fails_to_load_is_named_instead_of_qts_abort(tmp_path):
                         timeout=120)
     assert qt.returncode != 0 and "could not load the qt platform plugin" in qt.stderr.lower()
 
-    proc = subprocess.run([sys.executable, "-m", "reader.cli", "open", str(SEED)], cwd=ROOT, env=env,
+    proc = subprocess.run([sys.executable, "-m", "ui", "open", str(SEED)], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1
     lines = proc.stderr.splitlines()
