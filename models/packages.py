@@ -2,9 +2,10 @@
 
 Built on ``argostranslate.package`` (``Package``, ``install_from_path``, ``package_lock``,
 ``uninstall``), never importing ``argostranslate.translate`` at import time (it loads sentence
-splitters). The packages folder is read at call time so tests and users can move it, and installs are atomic: a package is checked,
-extracted next to its final place, loaded and made to translate one word, then renamed, so a
-failure leaves the folder as it was and other Argos apps sharing it never see half a package.
+splitters). The packages folder is read at call time so tests and users can move it, and installs
+are atomic: a package is checked, extracted next to its final place, loaded and made to translate
+one word, then renamed, so a failure leaves the folder as it was and other Argos apps sharing it
+never see half a package.
 
 Kept our own, because argostranslate's is unfit here:
 - validation: ``install_from_path`` only checks that the file is a zip, then extracts whatever it
@@ -36,7 +37,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
-from reader.errors import Cancelled, ModelError
+from models.errors import Cancelled, ModelError
 
 INDEX_ENV = "BIREADER_ARGOS_INDEX"
 PACKAGES_ENV = "ARGOS_PACKAGES_DIR"
