@@ -13,14 +13,14 @@ import sqlite3
 import sys
 import time
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from reader import __version__
 from reader.errors import ModelError, ReaderError
+from reader.formats import DEFAULT_EXPORT, EXPORT, IMPORT, ExportFormat, ImportFormat, Rendered
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 ALLOW_TEST_PACKAGE = "BIREADER_ALLOW_TEST_PACKAGE"
-FORMATS = ("tsv", "md", "txt", "json")  # reader.export.FORMATS, without importing sqlite-utils here
 LIBRARY_HEADER = "ID\tDATE\tTRANSLATED\tTITLE"
 EPILOG = f"""\
 environment variables:
@@ -128,7 +128,9 @@ def cmd_translate(args: argparse.Namespace) -> int:
     from reader.pipeline import import_file, translate_document
     from reader.store import open_db
 
-    fmt = args.format or (format_for_path(args.output, default="tsv") if args.output else "tsv")
+    fmt = args.format or (
+        format_for_path(args.output, default=DEFAULT_EXPORT) if args.output else DEFAULT_EXPORT
+    )
     if args.output is not None:
         check_output_path(args.output)  # a bad -o fails now, not after all the translating
     package = find_package(args.source, args.target)  # fail before touching the database
@@ -151,8 +153,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
     failed = f", {stats.failed} left untranslated (the model returned nothing)" if stats.failed else ""
     print(f"{stats.total} sentences: {stats.cached} from cache, {stats.translated} translated{failed}",
           file=sys.stderr)
-    text = export_document(db, doc_id, engine.model_key, fmt)
-    _write_output(text, args.output)
+    _write_output(export_document(db, doc_id, engine.model_key, fmt), args.output, fmt)
     return EXIT_OK
 
 
@@ -341,15 +342,27 @@ def _alignment_report(result) -> dict:
     }
 
 
-def _write_output(text: str, output: str | None) -> None:
-    """Standard output, or ``output`` written as the window's export writes (reader.export)."""
-    if output is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-        return
-    from reader.export import write_export
+def _write_output(rendered: Rendered, output: str | None, fmt: str = DEFAULT_EXPORT) -> None:
+    """Standard output, or ``output`` written as the window's export writes (reader.export).
 
-    written = write_export(output, text if text.endswith("\n") else text + "\n")
-    print(f"Wrote {written}", file=sys.stderr)
+    Text ends with a line break; a binary format goes to standard output only when it is not a
+    terminal (a pipe or a file), where the bytes cannot garble the screen.
+    """
+    from reader.export import rendered_bytes, write_export
+
+    if isinstance(rendered, str) and not rendered.endswith("\n"):
+        rendered += "\n"
+    if output is not None:
+        written = write_export(output, rendered)
+        print(f"Wrote {written}", file=sys.stderr)
+    elif isinstance(rendered, str):
+        sys.stdout.write(rendered)
+    elif sys.stdout.isatty():
+        raise UsageError(f"{EXPORT[fmt].label} ({fmt}) is a binary format: give -o FILE, or redirect "
+                         "the output to a file")
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(rendered_bytes(rendered))
 
 
 def _text_argument(what: str) -> Callable[[str], str]:
@@ -362,6 +375,10 @@ def _text_argument(what: str) -> Callable[[str], str]:
         return value
 
     return parse
+
+
+def _suffixes(formats: Iterable[ExportFormat | ImportFormat]) -> str:
+    return " ".join(s for f in formats for s in f.suffixes)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -387,15 +404,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = add("translate", cmd_translate, "translate an article and print it bilingually")
     sp.add_argument("file")
-    sp.add_argument("--format", type=str.lower, choices=FORMATS,
-                    help="default: from the suffix of OUT (.tsv .md .txt .json), else tsv")
+    sp.add_argument("--format", type=str.lower, choices=list(EXPORT),
+                    help=f"default: from the suffix of OUT ({_suffixes(EXPORT.values())}), "
+                         f"else {DEFAULT_EXPORT}")
     sp.add_argument("-o", "--output", metavar="OUT",
                     help="write to OUT instead of standard output (a FIFO or device is written in place)")
     sp.add_argument("--from", dest="source", default="nl", help=argparse.SUPPRESS)
     sp.add_argument("--to", dest="target", default="en", help=argparse.SUPPRESS)
 
     sp = add("import", cmd_import, "add articles to the library")
-    sp.add_argument("files", nargs="+", metavar="FILE")
+    later = ", ".join(f"{f.label} ({_suffixes([f])})" for f in IMPORT.values() if f.reader is None)
+    sp.add_argument("files", nargs="+", metavar="FILE",
+                    help=f"plain-text articles ({_suffixes([IMPORT['text']])} or any other name)"
+                         + (f"; not read yet: {later}" if later else ""))
 
     sp = add("segment", cmd_segment, "print an article one sentence per line")
     sp.add_argument("file")

@@ -1,4 +1,4 @@
-"""Export a document with its translation as TSV, Markdown, plain text or JSON.
+"""Export a document with its translation in the formats ``reader.formats.EXPORT`` declares.
 
 The user's edited version of a sentence wins over the model's; JSON says which one each sentence
 carries and Markdown marks edited sentences. Untranslated sentences get an empty translation.
@@ -14,23 +14,23 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import io
 import json
 import os
 import re
 import stat
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 from sqlite_utils import Database
 
+from reader.document import DocumentView, ParagraphView, SentenceView, document_view
 from reader.errors import ReaderError
-from reader.pipeline import DocumentView, ParagraphView, SentenceView, document_view
+from reader.formats import EXPORT, Rendered, export_for_suffix
 
-FORMATS = ("tsv", "md", "txt", "json")
+FORMATS = tuple(EXPORT)
 JSON_FORMAT_ID = "bilingual-reader/1"
 EDIT_MARK = "✎"
-SUFFIXES = {".tsv": "tsv", ".md": "md", ".markdown": "md", ".txt": "txt", ".json": "json"}
 LIST_KINDS = ("list_item",)
 QUOTE_KIND = "quote"
 
@@ -39,27 +39,29 @@ class ExportFailed(ReaderError):
     """The export format is unknown or the file could not be written."""
 
 
-def export_document(db: Database, doc_id: int, model_key: str | None, fmt: str) -> str:
-    """The document in ``fmt`` (tsv, md, txt or json, any case) with the translation by ``model_key``."""
-    render = _RENDERERS.get(fmt.lower())
-    if render is None:
+def export_document(db: Database, doc_id: int, model_key: str | None, fmt: str) -> Rendered:
+    """The document in ``fmt`` (a name in ``reader.formats.EXPORT``, any case) with the translation
+    by ``model_key``: ``str`` for a text format, else what its writer declares."""
+    declared = EXPORT.get(fmt.lower())
+    if declared is None:
         raise ExportFailed(
-            f"Unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}"
+            f"Unknown export format {fmt!r}: choose one of {', '.join(EXPORT)}"
         )
-    return render(document_view(db, doc_id, model_key))
+    return declared.write(document_view(db, doc_id, model_key))
 
 
 def format_for_path(path: str | Path, default: str | None = None) -> str:
     """The export format a file name asks for, from its suffix (any case); ``default`` when the
     suffix names none. The window and ``bireader translate -o`` both decide by this rule."""
-    suffix = Path(path).suffix.lower()
-    if suffix in SUFFIXES:
-        return SUFFIXES[suffix]
+    declared = export_for_suffix(path)
+    if declared is not None:
+        return declared.name
     if default is not None:
         return default
+    firsts = [f.suffixes[0] for f in EXPORT.values()]
     raise ExportFailed(
         f"Cannot tell the export format from {Path(path).name!r}: "
-        f"name it .tsv, .md, .txt or .json, or choose a format"
+        f"name it {', '.join(firsts[:-1])} or {firsts[-1]}, or choose a format"
     )
 
 
@@ -112,17 +114,18 @@ def check_output_path(path: str | Path) -> Path:
     return target
 
 
-def write_export(path: str | Path, text: str) -> Path:
-    """Write ``text`` (UTF-8, ``\\n`` line ends) to ``path`` and return the path written.
+def write_export(path: str | Path, content: Rendered) -> Path:
+    """Write a writer's result to ``path`` and return the path written: text as UTF-8 (``\\n`` line
+    ends), bytes as they are, a stream writer (a zip package) into the file.
 
     A regular file (or a new one) goes through a temporary file of a unique name in the same folder,
-    then a rename, so a failure leaves the old file whole; the new file has the user's usual
-    permissions (umask), a replaced one keeps its mode. A FIFO or a character device is written in
-    place, never replaced; a FIFO no program reads from is refused rather than waited on forever.
+    then a rename, so a failure (of the disk or of a stream writer) leaves the old file whole; the
+    new file has the user's usual permissions (umask), a replaced one keeps its mode. A FIFO or a
+    character device is written in place, never replaced; a FIFO no program reads from is refused
+    rather than waited on forever.
     """
     given = Path(path)
     target = check_output_path(given)
-    data = text.encode("utf-8")
     try:
         info = os.stat(target)
     except FileNotFoundError:
@@ -130,10 +133,21 @@ def write_export(path: str | Path, text: str) -> Path:
     except OSError as err:
         raise ExportFailed(f"Could not write {given}: {err.strerror or err}") from err
     if info is not None and not stat.S_ISREG(info.st_mode):
-        _write_in_place(given, target, info, data)
+        _write_in_place(given, target, info, rendered_bytes(content))
     else:
-        _replace_file(given, target, info, data)
+        _replace_file(given, target, info, content)
     return given
+
+
+def rendered_bytes(content: Rendered) -> bytes:
+    """A writer's result as bytes (a stream writer writes into memory): for pipes and devices."""
+    if isinstance(content, str):
+        return content.encode("utf-8")
+    if isinstance(content, bytes):
+        return content
+    buffer = io.BytesIO()
+    content(buffer)
+    return buffer.getvalue()
 
 
 def _write_in_place(given: Path, target: Path, info: os.stat_result, data: bytes) -> None:
@@ -161,12 +175,15 @@ def _write_in_place(given: Path, target: Path, info: os.stat_result, data: bytes
         os.close(fd)
 
 
-def _replace_file(given: Path, target: Path, old: os.stat_result | None, data: bytes) -> None:
+def _replace_file(given: Path, target: Path, old: os.stat_result | None, content: Rendered) -> None:
     tmp: str | None = None
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
+        with os.fdopen(fd, "w+b") as f:
+            if isinstance(content, (str, bytes)):
+                f.write(rendered_bytes(content))
+            else:
+                content(f)
             f.flush()
             os.fsync(f.fileno())
             if old is not None:
@@ -403,10 +420,3 @@ def to_json(view: DocumentView) -> str:
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
-
-_RENDERERS: dict[str, Callable[[DocumentView], str]] = {
-    "tsv": to_tsv,
-    "md": to_markdown,
-    "txt": to_text,
-    "json": to_json,
-}

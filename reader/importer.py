@@ -1,4 +1,5 @@
-"""Turn a plain-text article file into a title, an optional date and paragraphs.
+"""Turn an article file into a title, an optional date and paragraphs (plain text; other formats
+are declared in ``reader.formats`` and read by their own readers).
 
 Articles arrive as whatever a person saved from a browser or an editor: any line endings, with or
 without a byte order mark, sometimes in an old Windows code page. Everything is normalised here so
@@ -20,11 +21,12 @@ from pathlib import Path
 from typing import Literal
 
 from reader.errors import ImportFailed
+from reader.formats import HTML_PAGE_START, HTML_REFUSAL, import_format_for
 from reader.segment import split_sentences
 
 __all__ = [
     "MAX_BYTES", "Paragraph", "ParsedArticle", "content_hash", "decode", "normalise",
-    "parse_text", "read_article", "shorten",
+    "parse_text", "read_article", "read_text", "shorten",
 ]
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -58,10 +60,7 @@ _MAGIC = (
     (b"\x7fELF", "a program"),
 )
 _SAVE_AS_TEXT = "save the article as plain text (.txt) and import that"
-_HTML_START = re.compile(
-    r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])",
-    re.IGNORECASE | re.DOTALL,
-)
+_HTML_START = re.compile(HTML_PAGE_START, re.IGNORECASE | re.DOTALL)
 _HTML_TAG = re.compile(
     r"</?(?:a|abbr|article|aside|b|blockquote|body|br|button|div|em|figcaption|figure|footer|"
     r"form|h[1-6]|head|header|hr|i|iframe|img|input|li|link|main|meta|nav|noscript|ol|p|picture|"
@@ -148,15 +147,20 @@ class ParsedArticle:
 
 
 def read_article(path: str | Path) -> ParsedArticle:
-    """Read, decode and parse an article file; raises ``ImportFailed`` saying what to do."""
+    """Read an article file with the reader its format declares (``reader.formats.IMPORT``: by
+    suffix, then by content, else plain text); raises ``ImportFailed`` saying what to do."""
     path = Path(path)
     name = str(path)
     data = _read_bytes(path, name)
+    article = import_format_for(path, data).read(data, name)
+    return replace(article, source_path=str(path.resolve()))
+
+
+def read_text(data: bytes, name: str) -> ParsedArticle:
+    """The plain-text reader: decode (BOM, UTF-8, else cp1252 with a warning), then parse."""
     text, warnings = decode(data, name)
     article = _parse(text, name, from_file=True)
-    return replace(
-        article, source_path=str(path.resolve()), warnings=warnings + article.warnings
-    )
+    return replace(article, warnings=warnings + article.warnings)
 
 
 def parse_text(text: str, source_name: str | None = None) -> ParsedArticle:
@@ -327,12 +331,8 @@ def _refuse_html(text: str, label: str, from_file: bool) -> None:
     if not _HTML_START.match(text) and not _has_many_tags(text):
         return
     if from_file:
-        advice = (
-            "save the article's text (e.g. copy it into a .txt file or paste it with "
-            "File → New from Clipboard)"
-        )
-    else:
-        advice = "copy the article's text as the browser shows it (not the page source) and paste that"
+        raise ImportFailed(HTML_REFUSAL.format(name=label))
+    advice = "copy the article's text as the browser shows it (not the page source) and paste that"
     raise ImportFailed(f"{label} looks like an HTML page, not a plain-text article: {advice}")
 
 
