@@ -8,8 +8,8 @@ from PySide6.QtCore import QPointF, QRect
 from PySide6.QtGui import QColor
 
 from reader import store
+from reader.document import document_view
 from reader.importer import Paragraph, parse_text
-from reader.pipeline import document_view
 from reader.segment import sentence_spans
 from ui import theme
 from ui.reader_view import EN, INTERLEAVED, NL, SIDE_BY_SIDE, DocumentContent, ReaderView

@@ -522,7 +522,7 @@ def test_context_menu_copies_and_alternatives_can_be_kept(tiny_package, make_win
     dialog.list.setCurrentRow(len(choices) - 1)
     dialog.accept()
     assert view.translation(sid) == choices[-1]
-    assert view.is_edited(sid) == (choices[-1] != window._machine[sid])
+    assert view.is_edited(sid) == (choices[-1] != window.session.machine(sid))
 
 
 def test_bireader_without_arguments_reopens_the_last_document(empty_packages, qtbot):

@@ -16,10 +16,10 @@ from PySide6.QtWidgets import QApplication
 from reader import store
 from reader.align import NUMBER, align
 from reader.dictionary import write_dictd
+from reader.hover import LINK_ALPHA, PHRASE_ALPHA, WORD_ALPHA, SentenceWords
 from reader.importer import parse_text
 from ui.main_window import MainWindow
 from ui.reader_view import EN, NL, UNDERLINE
-from ui.word_hover import LINK_ALPHA, PHRASE_ALPHA, WORD_ALPHA, SentenceWords
 from ui.words import DICTIONARY_SETTING, LOADING_MESSAGE
 
 WAIT_MS = 60_000

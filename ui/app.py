@@ -62,15 +62,10 @@ def parse_size(text: str | None) -> tuple[int, int] | None:
     return w, h
 
 
-def no_display() -> bool:
-    """On Linux without a reachable X11 or Wayland display (or a chosen Qt platform that needs
-    none), Qt would abort the process: detect it first."""
-    return display_problem() is not None
-
-
 def display_problem(env: Mapping[str, str] | None = None) -> str | None:
-    """Why Qt could not open a window here (None: it can), checked cheaply before Qt starts:
-    a socket file or two, at most a 0.5 s TCP connect for a remote X display."""
+    """Why Qt could not open a window here (None: it can), checked cheaply before Qt starts, as
+    Qt would abort the process on Linux without a reachable X11 or Wayland display: a socket file
+    or two, at most a 0.5 s TCP connect for a remote X display."""
     env = os.environ if env is None else env
     if not sys.platform.startswith("linux"):
         return None

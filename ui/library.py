@@ -336,10 +336,6 @@ class LibraryView(QWidget):
                 return row
         return None
 
-    def doc_at_row(self, row: int) -> int | None:
-        index = self.proxy.index(row, 0)
-        return index.data(ID_ROLE) if index.isValid() else None
-
     def titles(self) -> list[str]:
         """Titles in displayed order (as sorted)."""
         return [self.proxy.index(r, 0).data() for r in range(self.proxy.rowCount())]

@@ -11,8 +11,7 @@ when no translation is running; during translation it aligns lexically and reali
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -20,106 +19,18 @@ from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
 
 from reader import store
 from reader.errors import Cancelled, DictionaryError, ReaderError, StoreError
+from reader.hover import SentenceWords, WordRef, build_tables
+from reader.services import DICTIONARY_SETTING as DICTIONARY_SETTING  # the window's and tests' name
+from reader.services import DictionaryHolder, EngineHolder, LazyEngine, align_pair
+from reader.session import Changes, DocumentSession
 from ui import theme
 from ui.dictionary_popup import DictionaryPopup, PopupContent
 from ui.reader_view import EN, NL, ReaderView
 from ui.tasks import Task, TaskContext, TaskRunner
-from ui.word_hover import SentenceWords, WordHighlighter, WordRef, build_tables
+from ui.word_hover import WordHighlighter
 
 LOADING_MESSAGE = "Opening the dictionary…"
-DICTIONARY_SETTING = "dictionary.path"
 CHOOSE_HINT = "Or choose it with Model → Choose Dictionary…"
-WARM_UP_WORD = "huis"  # the first lookup loads the lemmatiser (about 0.5 s): done in the worker
-
-
-class DictionaryHolder:
-    """The optional dictionary, opened and warmed up once, off the GUI thread.
-
-    Where it is: the ``dictionary.path`` setting, else ``BIREADER_DICT``, else /usr/share/dictd.
-    "Not found" is not final: ``appeared()`` notices a dictionary installed since.
-    """
-
-    def __init__(self, db_path: str | Path | None = None) -> None:
-        self._db_path = db_path
-        self._lock = threading.Lock()
-        self._state: tuple[Any, str | None] | None = None
-        self._generation = 0  # bumped by reset(): a load started before it is not kept
-        self._path: str | None = None  # the configured path, as last read
-        self._files_missing = False  # the last load found no dictionary files at all
-
-    def get(self) -> tuple[Any, str | None]:
-        """(Dictionary or None, why not): worker threads only, the first call takes ~0.5 s."""
-        with self._lock:
-            state = self._state
-            if state is None:
-                generation = self._generation
-                state = self._load()
-                if generation == self._generation:
-                    self._state = state
-            return state
-
-    def _load(self) -> tuple[Any, str | None]:
-        from reader.alignments import open_dictionary_or_none
-
-        self._path = self.configured_path()
-        self._files_missing = not _files_present(self._path)
-        dictionary, error = open_dictionary_or_none(self._path)
-        if dictionary is not None:
-            try:
-                dictionary.lookup(WARM_UP_WORD)
-            except DictionaryError as err:
-                dictionary, error = None, str(err)
-        return dictionary, error
-
-    def configured_path(self) -> str | None:
-        """The ``dictionary.path`` setting (None: the default places)."""
-        try:
-            with store.connection(self._db_path) as db:
-                value = store.get_setting(db, DICTIONARY_SETTING)
-        except ReaderError:
-            return None
-        return str(value) if value else None
-
-    def peek(self) -> tuple[Any, str | None] | None:
-        """The state if already loaded (GUI thread: never blocks)."""
-        return self._state
-
-    def reset(self) -> None:
-        """Forget the loaded state (another dictionary was chosen): the next ``get`` loads again."""
-        self._generation += 1
-        self._state = None
-
-    def appeared(self) -> bool:
-        """No dictionary was found before, but its files are there now: forget "not found".
-        A few stat calls, so the GUI thread may ask at every lookup."""
-        state = self._state
-        if state is None or state[0] is not None or not self._files_missing:
-            return False
-        if not _files_present(self._path):
-            return False
-        self.reset()
-        return True
-
-
-def _files_present(path: str | None) -> bool:
-    from reader.dictionary import find_files
-
-    try:
-        find_files(path)
-    except DictionaryError:
-        return False
-    return True
-
-
-class _LazyEngine:
-    """Forced decoding through the window's engine, loaded only if an edited sentence needs it."""
-
-    def __init__(self, engines: Any, model_key: str) -> None:
-        self.model_key = model_key
-        self._engines = engines
-
-    def force(self, source: str, target: str) -> Any:
-        return self._engines.get().force(source, target)
 
 
 class WordTools(QObject):
@@ -130,7 +41,7 @@ class WordTools(QObject):
     def __init__(
         self,
         view: ReaderView,
-        engines: Any,
+        engines: EngineHolder,
         db_path: str | Path | None,
         *,
         status: Callable[[str, int], None],
@@ -151,9 +62,11 @@ class WordTools(QObject):
         self._engine_free = engine_free
         self._is_test_model = is_test_model
         self._document_exists = document_exists
-        self.doc_id: int | None = None
-        self._doc_task: Task | None = None
-        self._again: bool | None = None  # a document alignment was asked for while one ran
+        self.session: DocumentSession | None = None
+        self._unsubscribe: Callable[[], None] | None = None
+        self._align_task: Task | None = None
+        self._queued: set[int] = set()  # sentences to align when the running alignment is done
+        self._queued_engine = False  # and whether that may use the engine (forced decoding)
         self._dictionary_task: Task | None = None
         self._popup_word: WordRef | None = None
 
@@ -166,12 +79,30 @@ class WordTools(QObject):
 
     # ----------------------------------------------------------------- document lifecycle
 
-    def document_opened(self, doc_id: int | None) -> None:
-        """A new document is shown: forget the old one's tables, tasks and popup."""
+    @property
+    def doc_id(self) -> int | None:
+        return self.session.doc_id if self.session is not None else None
+
+    def set_session(self, session: DocumentSession | None) -> None:
+        """A new document is shown: forget the old one's tasks and popup, and align the sentences
+        whose English the new session changes (a translated batch, an edit, a retranslation).
+        Subscribe the view to the session first: the highlights are drawn on its rows."""
         self._cancel_tasks()
-        self.doc_id = doc_id
-        self.highlighter.set_tables({})
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+        self.session, self._unsubscribe = session, None
+        self.highlighter.set_session(session)
+        if session is not None:
+            self._unsubscribe = session.subscribe(self._session_changed)
         self.close_popup()
+
+    def _session_changed(self, changes: Changes) -> None:
+        if changes.document:
+            self.align_document()
+        elif len(changes.text) == 1:
+            self.align_sentence(next(iter(changes.text)))  # an edit: at once, beside a running batch
+        elif changes.text:
+            self.align_sentences(changes.text, use_engine=False)  # a translated batch: only its own
 
     def shutdown(self) -> None:
         self.popup.close_popup()
@@ -183,48 +114,52 @@ class WordTools(QObject):
             if task is not self._dictionary_task:
                 task.cancel()
                 task.detach()
-        self._doc_task = None
-        self._again = None
+        self._align_task = None
+        self._queued = set()
+        self._queued_engine = False
 
     def busy(self) -> bool:
         return bool(self.runner.active())
 
     # ----------------------------------------------------------------- aligning
 
-    def _texts(self, ids: list[int] | None = None) -> dict[int, tuple[str, str]]:
-        """The (Dutch, English) texts shown now: a worker's tables must fit them."""
-        content = self.view.content()
-        if content is None:
-            return {}
-        out = {}
-        for sid in ids if ids is not None else content.order:
-            en = self.view.translation(sid)
-            if en and sid in content.sentences:
-                out[sid] = (content.sentences[sid].text, en)
-        return out
-
-    def _model(self, use_engine: bool) -> tuple[str | None, _LazyEngine | None]:
+    def _model(self, use_engine: bool) -> tuple[str | None, LazyEngine | None]:
         try:
             model_key = self.engines.model_key()
         except ReaderError:
             return None, None
-        engine = _LazyEngine(self.engines, model_key) if use_engine and self._engine_free() else None
+        engine = LazyEngine(self.engines, model_key) if use_engine and self._engine_free() else None
         return model_key, engine
 
     def align_document(self, use_engine: bool = True) -> Task | None:
-        """Align every shown sentence of the open document in the background (stored ones are
-        read back at once); asked again while running, it runs once more when done."""
-        doc_id = self.doc_id
-        if doc_id is None:
+        """Align every translated sentence of the open document in the background (stored ones
+        are read back at once)."""
+        if self.session is None:
             return None
-        if self._doc_task is not None and self._doc_task.is_running():
-            self._again = bool(self._again) or use_engine
-            return self._doc_task
-        texts = self._texts()
-        if not texts:
+        return self.align_sentences(self.session.sentence_ids(), use_engine)
+
+    def align_sentences(self, ids: Iterable[int], use_engine: bool = True) -> Task | None:
+        """Align some sentences of the open document in one background task; asked while one
+        runs, they are aligned together when it is done (so batches never pile up threads)."""
+        if self.session is None:
             return None
+        self._queued.update(ids)
+        self._queued_engine = self._queued_engine or use_engine
+        if self._align_task is not None and self._align_task.is_running():
+            return self._align_task
+        return self._start_alignment()
+
+    def _start_alignment(self) -> Task | None:
+        session = self.session
+        ids, use_engine = self._queued, self._queued_engine
+        self._queued, self._queued_engine = set(), False
+        texts = session.pairs(ids) if session is not None else {}
+        if session is None or not texts:
+            return None
+        doc_id = session.doc_id
         model_key, engine = self._model(use_engine)
         db_path, holder = self.db_path, self.dictionary
+        wanted = None if len(texts) == len(session.sentence_ids()) else set(texts)
 
         def work(ctx: TaskContext) -> dict[int, SentenceWords]:
             from reader.alignments import document_alignments
@@ -232,68 +167,56 @@ class WordTools(QObject):
             dictionary, _ = holder.get()
             with store.connection(db_path) as db:
                 alignments = document_alignments(
-                    db, doc_id, model_key, engine=engine, dictionary=dictionary, cancelled=ctx.cancelled
+                    db, doc_id, model_key, engine=engine, dictionary=dictionary, cancelled=ctx.cancelled,
+                    sentence_ids=wanted,
                 )
             return build_tables(alignments, texts)
 
         task = self.runner.run(
             work,
-            label=f"align:{doc_id}",
-            on_done=lambda tables, d=doc_id: self._install(d, tables),
+            label=f"align:{doc_id}:{len(texts)}",
+            on_done=lambda tables, s=session: self._install(s, tables),
             on_error=lambda err, d=doc_id: self._failed(d, err),
-            on_finished=self._document_task_finished,
+            on_finished=self._alignment_finished,
         )
-        self._doc_task = task
+        self._align_task = task
         return task
 
-    def _document_task_finished(self) -> None:
-        again, self._again = self._again, None
-        self._doc_task = None
-        if again is not None:
-            self.align_document(use_engine=again)
+    def _alignment_finished(self) -> None:
+        self._align_task = None
+        if self._queued:
+            self._start_alignment()
 
     def align_sentence(self, sentence_id: int) -> Task | None:
         """Realign one sentence whose English changed (an edit, a revert, a retranslation)."""
-        doc_id = self.doc_id
-        self.highlighter.invalidate(sentence_id)  # its shown highlight no longer fits the text
-        texts = self._texts([sentence_id])
-        if doc_id is None or sentence_id not in texts:
+        session = self.session
+        texts = session.pairs([sentence_id]) if session is not None else {}
+        if session is None or sentence_id not in texts:
             return None
         nl, en = texts[sentence_id]
         model_key, engine = self._model(True)
-        db_path, holder = self.db_path, self.dictionary
+        db_path, holder, doc_id = self.db_path, self.dictionary, session.doc_id
 
         def work(ctx: TaskContext) -> dict[int, SentenceWords]:
-            from reader.alignments import sentence_alignment
-
             dictionary, _ = holder.get()
             with store.connection(db_path) as db:
-                cached = None
-                if model_key is not None:
-                    key = store.source_hash(nl)
-                    cached = store.get_cached(db, model_key, [key]).get(key)
-                alignment = sentence_alignment(
-                    db, nl, en, cached=cached, engine=engine, dictionary=dictionary, model_key=model_key
-                )
+                alignment = align_pair(db, nl, en, model_key=model_key, engine=engine, dictionary=dictionary)
             return build_tables({sentence_id: alignment}, texts)
 
         return self.runner.run(
             work,
             label=f"align-sentence:{sentence_id}",
-            on_done=lambda tables, d=doc_id: self._install(d, tables),
+            on_done=lambda tables, s=session: self._install(s, tables),
             on_error=lambda err, d=doc_id: self._failed(d, err),
         )
 
-    def _install(self, doc_id: int, tables: dict[int, SentenceWords]) -> None:
-        if doc_id != self.doc_id:
+    def _install(self, session: DocumentSession, tables: dict[int, SentenceWords]) -> None:
+        """A worker's tables go to the session, which keeps those still fitting the English shown
+        and tells the highlighter."""
+        if session is not self.session:
             return
-        fresh = {
-            sid: t
-            for sid, t in tables.items()
-            if t.en_text == self.view.translation(sid) and t.nl_text == self.view.sentence_text(sid, NL)
-        }
-        self.highlighter.update_tables(fresh)
-        self.aligned.emit(set(fresh))
+        changes = session.alignment_ready(tables)
+        self.aligned.emit(set(changes.alignment))
 
     def _failed(self, doc_id: int | None, err: BaseException) -> None:
         """Alignment is a nicety: its failure is a status-bar line, never a dialog. A document

@@ -1,0 +1,205 @@
+"""How the reading surface is drawn: highlight layers, the selection, text, bullets and quote bars.
+
+Highlights are kept per named layer ("hover", "current", "word", ...); a later layer paints on top
+of an earlier one.  Painting walks only the rows that cross the damaged rectangle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QTextCharFormat, QTextLayout
+
+from reader.hover import EN, FILL, UNDERLINE
+from ui.view_content import INTERLEAVED, SIDE_BY_SIDE, ShownText
+from ui.view_layout import Block, Mark, RowLayout, ViewLayout
+
+Selection = tuple[str, tuple[int, int], tuple[int, int]]  # side, (row, pos) where it began, where it ends
+
+
+@dataclass
+class Highlight:
+    sentence_id: int
+    side: str
+    ranges: list[tuple[int, int]] | None  # offsets in the sentence; None: the whole sentence
+    color: QColor
+    style: str = FILL  # FILL shades the background; UNDERLINE draws a dashed line under the text
+
+
+class HighlightLayers:
+    """Named layers of highlights, resolved to side-text ranges through the shown text."""
+
+    def __init__(self, text: ShownText) -> None:
+        self.text = text
+        self.layers: dict[str, list[Highlight]] = {}
+        self.order = ["hover", "current", "word"]  # later layers paint on top
+
+    def _known(self, layer: str) -> None:
+        if layer not in self.order:
+            self.order.insert(0, layer)  # a new layer paints under the built-in ones
+
+    def add(self, layer: str, highlight: Highlight) -> None:
+        self._known(layer)
+        self.layers.setdefault(layer, []).append(highlight)
+
+    def replace(self, layer: str, highlights: Sequence[Highlight]) -> set[int] | None:
+        """Replace a whole layer; the rows it touched or touches now (None: nothing to do)."""
+        self._known(layer)
+        old = self.layers.get(layer, [])
+        if not old and not highlights:
+            return None
+        rows = {row for h in old for row, _, _ in self.resolve(h)}
+        if highlights:
+            self.layers[layer] = list(highlights)
+            rows.update(row for h in highlights for row, _, _ in self.resolve(h))
+        else:
+            self.layers.pop(layer, None)
+        return rows
+
+    def drop(self, layer: str) -> bool:
+        """Remove a layer; True if it held anything."""
+        return bool(self.layers.pop(layer, None))
+
+    def clear(self) -> None:
+        self.layers.clear()
+
+    def get(self, layer: str) -> list[Highlight]:
+        return list(self.layers.get(layer, []))
+
+    def resolve(self, h: Highlight) -> list[tuple[int, int, int]]:
+        """(row, start, end) in side-text coordinates of a highlight (nothing when not shown)."""
+        span = self.text.span_index[h.side].get(h.sentence_id)
+        if span is None:
+            return []
+        row, start, end = span
+        if h.ranges is None:
+            return [(row, start, end)]
+        return [
+            (row, start + max(0, a), min(end, start + b)) for a, b in h.ranges if start + a < end and b > a
+        ]
+
+    def painted_ranges(self) -> tuple[dict, dict]:
+        """Background ranges {(row, side): [(start, end, color)]} in layer order, and
+        underlines {row: [(side, start, end, color)]}."""
+        out: dict[tuple[int, str], list[tuple[int, int, QColor]]] = {}
+        underlines: dict[int, list[tuple[str, int, int, QColor]]] = {}
+        for layer in self.order:
+            for h in self.layers.get(layer, ()):
+                for row, s, e in self.resolve(h):
+                    if h.style == UNDERLINE:
+                        underlines.setdefault(row, []).append((h.side, s, e, h.color))
+                    else:
+                        out.setdefault((row, h.side), []).append((s, e, h.color))
+        return out, underlines
+
+
+def selection_ranges(
+    selection: Selection | None, rows: range, text: ShownText
+) -> dict[tuple[int, str], list[tuple[int, int]]]:
+    """{(row, side): [(start, end)]} of a selection, for the given (visible) rows only."""
+    if selection is None:
+        return {}
+    side, a, b = selection
+    (ra, pa), (rb, pb) = sorted((a, b))
+    out = {}
+    for row in range(max(ra, rows.start), min(rb, rows.stop) + 1):
+        n = len(text.sides[side][row].text)
+        out[(row, side)] = [(pa if row == ra else 0, pb if row == rb else n)]
+    return out
+
+
+class RowPainter:
+    """Paints the rows of a ``ViewLayout`` with their highlights and selection."""
+
+    def __init__(self, layout: ViewLayout, layers: HighlightLayers) -> None:
+        self.layout = layout
+        self.layers = layers
+
+    def paint(self, painter: QPainter, clip: QRect, y0: float, height: int, selected: dict) -> None:
+        """Rows crossing ``clip`` of a viewport ``height`` pixels tall scrolled to ``y0``."""
+        lay, colors = self.layout, self.layout.colors
+        if lay.mode == SIDE_BY_SIDE:
+            x = lay.divider_x()
+            painter.setPen(colors.divider)
+            painter.drawLine(QPointF(x, 0), QPointF(x, height))
+        hl_ranges, underlines = self.layers.painted_ranges()
+        row = lay.row_at(y0 + max(0, clip.top()))
+        bottom = min(height, clip.bottom() + 1)
+        while row < len(lay.heights):
+            top = lay.top(row) - y0
+            if top > bottom:
+                break
+            rl = lay.row_layout(row)
+            if top + rl.height >= clip.top():
+                self._paint_row(painter, row, rl, top, hl_ranges, selected)
+                for side, s, e, color in underlines.get(row, ()):
+                    self._paint_underline(painter, lay.line_rects(row, side, s, e, y0), color)
+            row += 1
+
+    def _paint_underline(self, painter: QPainter, rects: Iterable[QRectF], color: QColor) -> None:
+        """A dashed line under some characters (a word with no counterpart)."""
+        pen = QPen(color, max(1.0, self.layout.em / 10))
+        pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        for rect in rects:
+            y = rect.bottom() - max(1.0, rect.height() * 0.12)
+            painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+
+    def _paint_row(
+        self, painter: QPainter, row: int, rl: RowLayout, top: float, hl_ranges: dict, sel_ranges: dict
+    ) -> None:
+        lay, colors = self.layout, self.layout.colors
+        kind = lay.text.kind(row) or "body"
+        for b in rl.blocks:
+            if b.side == EN:
+                pen = colors.english
+            elif kind in ("heading", "title"):
+                pen = colors.heading
+            elif kind == "meta":
+                pen = colors.muted
+            else:
+                pen = colors.text
+            if lay.mode == INTERLEAVED and b.side == EN:
+                pen = colors.english
+            painter.setPen(pen)
+            selections: list[QTextLayout.FormatRange] = []
+            for s, e, color in hl_ranges.get((row, b.side), ()):
+                _add_range(selections, b, s, e, background=color)
+            for s, e in sel_ranges.get((row, b.side), ()):
+                _add_range(selections, b, s, e, background=colors.selection, foreground=colors.selection_text)
+            b.layout.draw(painter, QPointF(b.x, top + b.y), selections)
+        if rl.marks:
+            self._paint_marks(painter, rl.marks, top, lay.fonts[lay.row_font(kind)][0])
+
+    def _paint_marks(self, painter: QPainter, marks: list[Mark], top: float, font: QFont) -> None:
+        """Bullets right-aligned in a list item's indent; a quote's bar down its left edge."""
+        colors, em = self.layout.colors, self.layout.em
+        bar = QColor(colors.muted)
+        bar.setAlpha(150)
+        for m in marks:
+            if m.kind == "bar":
+                width = max(2.0, em / 6)
+                painter.fillRect(QRectF(m.x - width / 2, top + m.y, width, m.y2 - m.y), bar)
+                continue
+            painter.setFont(font)
+            painter.setPen(colors.muted)
+            advance = QFontMetricsF(font, self.layout.device).horizontalAdvance(m.text)
+            painter.drawText(QPointF(m.x - advance - em * 0.5, top + m.y), m.text)
+
+
+def _add_range(
+    out: list, b: Block, s: int, e: int, background: QColor, foreground: QColor | None = None
+) -> None:
+    s, e = max(s, b.start), min(e, b.end)
+    if e <= s:
+        return
+    fr = QTextLayout.FormatRange()
+    fr.start, fr.length = s - b.start, e - s
+    fmt = QTextCharFormat()
+    fmt.setBackground(background)
+    if foreground is not None:
+        fmt.setForeground(foreground)
+    fr.format = fmt
+    out.append(fr)
