@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from reader import config
+from reader import config, stems
 from reader.errors import ImportFailed, StoreError
 
 if TYPE_CHECKING:
@@ -140,6 +140,162 @@ def m002_open_paragraph_kinds_and_version_origin(db: Database) -> None:
         db.execute(sql)
 
 
+# Full-text index rows: rowid = id * SEARCH_STRIDE + the kind's code, so each row is found (and
+# deleted) by rowid, never by scanning an unindexed column.
+SEARCH_STRIDE = 8
+SEARCH_KINDS = {"nl": 1, "user": 2, "note": 3, "phrase": 4, "mt": 5}
+
+
+@_migration
+def m003_annotations_phrases_links_and_search(db: Database) -> None:
+    """Annotations (W3C Web Annotation selectors: a text position and a quote with context),
+    saved phrases (their context outlives the document), corrected alignment links (valid for
+    the English text they were made on), and one FTS5 index over Dutch text, machine and user
+    translations, notes and phrases, kept in sync by triggers.
+
+    The index has a second column of Snowball stems (``reader.stems``, registered on every
+    connection) so that `huis` finds `huizen`; ``remove_diacritics 2`` lets `oekraine` find
+    `Oekraïne`. The triggers delete then insert, never ``INSERT OR REPLACE``: an outer statement's
+    conflict clause (an upsert) would override a trigger's own.
+    """
+    k = SEARCH_KINDS
+    n = SEARCH_STRIDE
+    for sql in (
+        """CREATE TABLE annotations (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            sentence_id INTEGER NOT NULL REFERENCES sentences(id) ON DELETE CASCADE,
+            side TEXT NOT NULL CHECK (side IN ('nl', 'en')),
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            exact TEXT NOT NULL,
+            prefix TEXT NOT NULL DEFAULT '',
+            suffix TEXT NOT NULL DEFAULT '',
+            anchored_on TEXT NOT NULL,
+            detached INTEGER NOT NULL DEFAULT 0 CHECK (detached IN (0, 1)),
+            group_id INTEGER,
+            note TEXT NOT NULL DEFAULT '',
+            colour TEXT NOT NULL DEFAULT 'yellow',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            CHECK (0 <= start AND start <= "end"))""",
+        "CREATE INDEX annotations_document ON annotations(document_id)",
+        "CREATE INDEX annotations_sentence ON annotations(sentence_id)",
+        """CREATE TABLE annotation_tags (
+            annotation_id INTEGER NOT NULL REFERENCES annotations(id) ON DELETE CASCADE,
+            tag TEXT NOT NULL CHECK (tag <> ''),
+            PRIMARY KEY (annotation_id, tag)) WITHOUT ROWID""",
+        "CREATE INDEX annotation_tags_tag ON annotation_tags(tag)",
+        """CREATE TABLE saved_phrases (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER REFERENCES documents(id) ON DELETE SET NULL,
+            sentence_id INTEGER REFERENCES sentences(id) ON DELETE SET NULL,
+            document_title TEXT NOT NULL DEFAULT '',
+            nl TEXT NOT NULL CHECK (nl <> ''),
+            nl_spans TEXT NOT NULL,
+            lemma_key TEXT NOT NULL,
+            en TEXT NOT NULL DEFAULT '',
+            en_spans TEXT NOT NULL DEFAULT '[]',
+            context_nl TEXT NOT NULL,
+            context_en TEXT NOT NULL DEFAULT '',
+            gloss TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'learning', 'known')),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL)""",
+        "CREATE INDEX saved_phrases_lemma ON saved_phrases(lemma_key)",
+        "CREATE INDEX saved_phrases_document ON saved_phrases(document_id)",
+        """CREATE TABLE link_corrections (
+            sentence_id INTEGER NOT NULL REFERENCES sentences(id) ON DELETE CASCADE,
+            target_hash TEXT NOT NULL,
+            nl_start INTEGER NOT NULL,
+            nl_end INTEGER NOT NULL,
+            en_start INTEGER NOT NULL,
+            en_end INTEGER NOT NULL,
+            linked INTEGER NOT NULL CHECK (linked IN (0, 1)),
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (sentence_id, target_hash, nl_start, en_start)) WITHOUT ROWID""",
+        """CREATE VIRTUAL TABLE search_text USING fts5(
+            body, stems, tokenize = 'unicode61 remove_diacritics 2')""",
+        # Dutch sentences, and the newest machine translation of each (by any model).
+        f"""CREATE TRIGGER search_sentence_added AFTER INSERT ON sentences BEGIN
+            INSERT INTO search_text (rowid, body, stems)
+                VALUES (new.id * {n} + {k['nl']}, new.text, bireader_stems_nl(new.text));
+            INSERT INTO search_text (rowid, body, stems)
+                SELECT new.id * {n} + {k['mt']}, t.target, bireader_stems_en(t.target)
+                FROM translations t WHERE t.source_hash = new.source_hash
+                ORDER BY t.created_at DESC LIMIT 1;
+        END""",
+        f"""CREATE TRIGGER search_sentence_removed AFTER DELETE ON sentences BEGIN
+            DELETE FROM search_text WHERE rowid IN
+                (old.id * {n} + {k['nl']}, old.id * {n} + {k['user']}, old.id * {n} + {k['mt']});
+        END""",
+        f"""CREATE TRIGGER search_translation_added AFTER INSERT ON translations BEGIN
+            DELETE FROM search_text WHERE rowid IN
+                (SELECT s.id * {n} + {k['mt']} FROM sentences s WHERE s.source_hash = new.source_hash);
+            INSERT INTO search_text (rowid, body, stems)
+                SELECT s.id * {n} + {k['mt']}, new.target, bireader_stems_en(new.target)
+                FROM sentences s WHERE s.source_hash = new.source_hash;
+        END""",
+        f"""CREATE TRIGGER search_user_added AFTER INSERT ON user_translations BEGIN
+            DELETE FROM search_text WHERE rowid = new.sentence_id * {n} + {k['user']};
+            INSERT INTO search_text (rowid, body, stems)
+                VALUES (new.sentence_id * {n} + {k['user']}, new.text, bireader_stems_en(new.text));
+        END""",
+        f"""CREATE TRIGGER search_user_changed AFTER UPDATE OF text ON user_translations BEGIN
+            DELETE FROM search_text WHERE rowid = new.sentence_id * {n} + {k['user']};
+            INSERT INTO search_text (rowid, body, stems)
+                VALUES (new.sentence_id * {n} + {k['user']}, new.text, bireader_stems_en(new.text));
+        END""",
+        f"""CREATE TRIGGER search_user_removed AFTER DELETE ON user_translations BEGIN
+            DELETE FROM search_text WHERE rowid = old.sentence_id * {n} + {k['user']};
+        END""",
+        f"""CREATE TRIGGER search_note_added AFTER INSERT ON annotations BEGIN
+            DELETE FROM search_text WHERE rowid = new.id * {n} + {k['note']};
+            INSERT INTO search_text (rowid, body, stems)
+                VALUES (new.id * {n} + {k['note']}, new.note,
+                        bireader_stems_nl(new.note) || ' ' || bireader_stems_en(new.note));
+        END""",
+        f"""CREATE TRIGGER search_note_changed AFTER UPDATE OF note ON annotations BEGIN
+            DELETE FROM search_text WHERE rowid = new.id * {n} + {k['note']};
+            INSERT INTO search_text (rowid, body, stems)
+                VALUES (new.id * {n} + {k['note']}, new.note,
+                        bireader_stems_nl(new.note) || ' ' || bireader_stems_en(new.note));
+        END""",
+        f"""CREATE TRIGGER search_note_removed AFTER DELETE ON annotations BEGIN
+            DELETE FROM search_text WHERE rowid = old.id * {n} + {k['note']};
+        END""",
+        f"""CREATE TRIGGER search_phrase_added AFTER INSERT ON saved_phrases BEGIN
+            DELETE FROM search_text WHERE rowid = new.id * {n} + {k['phrase']};
+            INSERT INTO search_text (rowid, body, stems)
+                VALUES (new.id * {n} + {k['phrase']}, new.nl || ' ' || new.en || ' ' || new.note,
+                        bireader_stems_nl(new.nl) || ' ' || bireader_stems_en(new.en) || ' '
+                        || bireader_stems_nl(new.note) || ' ' || bireader_stems_en(new.note));
+        END""",
+        f"""CREATE TRIGGER search_phrase_changed AFTER UPDATE OF nl, en, note ON saved_phrases BEGIN
+            DELETE FROM search_text WHERE rowid = new.id * {n} + {k['phrase']};
+            INSERT INTO search_text (rowid, body, stems)
+                VALUES (new.id * {n} + {k['phrase']}, new.nl || ' ' || new.en || ' ' || new.note,
+                        bireader_stems_nl(new.nl) || ' ' || bireader_stems_en(new.en) || ' '
+                        || bireader_stems_nl(new.note) || ' ' || bireader_stems_en(new.note));
+        END""",
+        f"""CREATE TRIGGER search_phrase_removed AFTER DELETE ON saved_phrases BEGIN
+            DELETE FROM search_text WHERE rowid = old.id * {n} + {k['phrase']};
+        END""",
+        # What the library already holds.
+        f"""INSERT INTO search_text (rowid, body, stems)
+            SELECT id * {n} + {k['nl']}, text, bireader_stems_nl(text) FROM sentences""",
+        f"""INSERT INTO search_text (rowid, body, stems)
+            SELECT sentence_id * {n} + {k['user']}, text, bireader_stems_en(text)
+            FROM user_translations""",
+        f"""INSERT OR REPLACE INTO search_text (rowid, body, stems)
+            SELECT s.id * {n} + {k['mt']}, t.target, bireader_stems_en(t.target)
+            FROM sentences s JOIN translations t ON t.source_hash = s.source_hash
+            ORDER BY t.created_at""",
+    ):
+        db.execute(sql)
+
+
 # ---------------------------------------------------------------- opening
 
 
@@ -166,6 +322,7 @@ def open_db(path: str | Path | None = None, *, read_only: bool | None = None) ->
     try:
         db = Database(conn)
         _check_header(db, path)
+        stems.register(conn)  # the search index's triggers call it
         _configure(db, path)
         _check_is_ours(db, path)
         _migrate(db, path)
@@ -206,6 +363,7 @@ def _open_read_only(path: Path) -> Database:
             conn = sqlite3.connect(uri + query, uri=True, timeout=BUSY_TIMEOUT_S)
             db = Database(conn)
             _check_header(db, path)
+            stems.register(conn)
             db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             db.execute("PRAGMA query_only = 1")
             _check_is_ours(db, path)
@@ -588,6 +746,42 @@ def get_cached(
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class CachedText:
+    """The text of a cached translation: what opening a document needs. Tokens and attention are
+    read only when alignment asks (:func:`get_cached`): decoding them for every row cost more
+    than half of opening a long document."""
+
+    target: str
+    score: float | None = None
+    alternatives: tuple[tuple[str, float], ...] = ()
+
+    @classmethod
+    def of(cls, result: TranslationResult) -> CachedText:
+        """The text of an engine's result, without its tokens and attention."""
+        return cls(result.target, result.score, tuple(result.alternatives))
+
+
+def get_cached_texts(
+    db: Database, model_key: str, source_hashes: Iterable[str]
+) -> dict[str, CachedText]:
+    """The cached translations' texts among ``source_hashes``, keyed by hash; missing ones are absent."""
+    hashes = list(dict.fromkeys(source_hashes))
+    found: dict[str, CachedText] = {}
+    for chunk in _chunks(hashes):
+        marks = ", ".join("?" * len(chunk))
+        cursor = db.execute(
+            "SELECT source_hash, target, score, alternatives FROM translations"
+            f" WHERE model_key = ? AND source_hash IN ({marks})",
+            [model_key, *chunk],
+        )
+        for key, target, score, alternatives in cursor:
+            # "[]" is what a translation without an n-best list stores: skip the JSON parser
+            ranked = () if alternatives == "[]" else tuple((t, s) for t, s in json.loads(alternatives))
+            found[key] = CachedText(target, score, ranked)
+    return found
+
+
 def put_translations(
     db: Database,
     model_key: str,
@@ -656,21 +850,52 @@ def _result_from_row(row: Sequence[Any]) -> TranslationResult:
 
 
 def _pack_attention(attention: Any) -> tuple[bytes | None, str | None]:
-    """float16 little-endian bytes plus a JSON shape: 2 bytes a cell, no pickle."""
+    """float16 little-endian bytes plus a JSON layout: 2 bytes a cell, no pickle.
+
+    A dense matrix is stored with its shape (``[rows, cols]``); a ``BlockAttention`` (a sentence
+    translated in chunks) as its blocks one after the other with ``{"shape": [rows, cols],
+    "blocks": [[row, col, height, width], ...]}``, so a long sentence costs space linear in its
+    length instead of the dense matrix's square.
+    """
     if attention is None:
         return None, None
     import numpy as np
 
-    array = np.ascontiguousarray(attention, dtype="<f2")
-    return array.tobytes(), json.dumps(list(array.shape))
+    blocks = getattr(attention, "blocks", None)
+    if blocks is None:
+        array = np.ascontiguousarray(attention, dtype="<f2")
+        return array.tobytes(), json.dumps(list(array.shape))
+    layout = []
+    parts = []
+    for row, col, block in blocks:
+        array = np.ascontiguousarray(block, dtype="<f2")
+        layout.append([int(row), int(col), *map(int, array.shape)])
+        parts.append(array.tobytes())
+    shape = [int(n) for n in attention.shape]
+    return b"".join(parts), json.dumps({"shape": shape, "blocks": layout})
 
 
 def _unpack_attention(blob: bytes | None, shape: str | None) -> Any:
+    """Both layouts of ``_pack_attention``: rows written before blocks existed are dense."""
     if blob is None or shape is None:
         return None
     import numpy as np
 
-    return np.frombuffer(blob, dtype="<f2").reshape(json.loads(shape)).astype(np.float16)
+    layout = json.loads(shape)
+    if isinstance(layout, list):
+        return np.frombuffer(blob, dtype="<f2").reshape(layout).astype(np.float16)
+    from models.engine import BlockAttention
+
+    values = np.frombuffer(blob, dtype="<f2")
+    blocks = []
+    offset = 0
+    for row, col, height, width in layout["blocks"]:
+        cells = height * width
+        blocks.append((row, col, values[offset : offset + cells].reshape(height, width).astype(np.float16)))
+        offset += cells
+    if offset != len(values):
+        raise ValueError(f"attention blocks cover {offset} values of {len(values)}")
+    return BlockAttention(tuple(layout["shape"]), blocks)
 
 
 def count_translations(db: Database, model_key: str | None = None) -> int:
