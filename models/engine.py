@@ -16,13 +16,14 @@ import json
 import math
 import os
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from reader.errors import Cancelled, ModelError
+from models.errors import Cancelled, ModelError
 
 # Subword tokens per chunk. Argos models are trained on sentences, so a longer input is split
 # (CTranslate2 would silently truncate past the model's own limit, usually 1024).
@@ -45,6 +46,17 @@ _SIZED_FILES = (  # only their sizes: cheap, and the weights are far too big to 
     "sentencepiece.model",
     "bpe.model",
 )
+# Each batch is sized to take about this long (seconds), from the speed measured on the batch
+# before it; the first batch is small to measure it (and shows the first rows soon). Beam search
+# on CPU needs batches of about 16 sentences to run at full speed (batches of 4 cost 1.6x the
+# CPU, single sentences 4x), so a cancel does not wait for the batch: it polls it (see _call),
+# and this budget only bounds the work a cancelled batch still finishes in the background.
+BATCH_SECONDS = 3.0
+FIRST_BATCH_TOKENS = 48  # source tokens of the first batch, before any speed is known
+# Fewest source tokens of a later batch (about 16 sentences): a busy machine slows batches, and
+# smaller ones would then cost more CPU per sentence just when the CPU is scarce.
+MIN_BATCH_TOKENS = 512
+_POLL_SECONDS = 0.02  # how often a running batch checks for a cancel
 _INPUT_LIMIT_KEYS = ("max_input_length", "max_source_positions", "max_position_embeddings")
 _REINSTALL = (
     "reinstall it with `bireader models install FILE.argosmodel` or `bireader models download nl en`."
@@ -63,6 +75,8 @@ class DecodeSettings:
     length_penalty: float = 0.2
     replace_unknowns: bool = True
     max_batch_size: int = 64  # examples (chunks) per translate_batch call
+    # seconds a batch should take (cancel waits for the batch under way); None: max_batch_size only
+    batch_seconds: float | None = BATCH_SECONDS
     # a chunk of n tokens may produce ratio * n + extra tokens, rounded up and never fewer than
     # argostranslate's 256 (see decoding_limit)
     max_decoding_ratio: float = 2.0
@@ -75,37 +89,103 @@ class DecodeSettings:
     def digest(self) -> str:
         """Short hash of the output-affecting fields (threads and batch size change only speed)."""
         fields = asdict(self)
-        for speed_only in ("max_batch_size", "intra_threads", "inter_threads"):
+        for speed_only in ("max_batch_size", "batch_seconds", "intra_threads", "inter_threads"):
             fields.pop(speed_only)
         raw = json.dumps(fields, sort_keys=True).encode()
         return hashlib.sha256(raw).hexdigest()[:12]
+
+
+class BlockAttention:
+    """The attention of a sentence translated in chunks: one dense float16 block per chunk.
+
+    Chunks are translated independently, so everything outside the blocks is zero; keeping only
+    the blocks makes a long input cost memory (and library space) linear in its length, where the
+    dense matrix grows with its square (a 200 KB line: 835 MB). ``toarray()`` (and ``np.asarray``)
+    builds the dense matrix, for short sentences only.
+    """
+
+    ndim = 2
+    dtype = np.dtype(np.float16)
+
+    def __init__(self, shape: tuple[int, int], blocks: Sequence[tuple[int, int, np.ndarray]]) -> None:
+        rows, cols = (int(shape[0]), int(shape[1]))
+        checked: list[tuple[int, int, np.ndarray]] = []
+        for row, col, block in blocks:
+            block = np.asarray(block, dtype=np.float16)
+            if (
+                block.ndim != 2
+                or row < 0
+                or col < 0
+                or row + block.shape[0] > rows
+                or col + block.shape[1] > cols
+            ):
+                raise ValueError(f"an attention block at ({row}, {col}) does not fit in {rows} x {cols}")
+            checked.append((int(row), int(col), block))
+        self.shape = (rows, cols)
+        self.blocks = checked
+
+    @property
+    def size(self) -> int:
+        """Cells actually stored (not rows x columns)."""
+        return sum(block.size for _, _, block in self.blocks)
+
+    def toarray(self) -> np.ndarray:
+        dense = np.zeros(self.shape, dtype=np.float16)
+        for row, col, block in self.blocks:
+            dense[row : row + block.shape[0], col : col + block.shape[1]] = block
+        return dense
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        dense = self.toarray()
+        return dense if dtype is None else dense.astype(dtype)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, BlockAttention):
+            return NotImplemented
+        return self.shape == other.shape and len(self.blocks) == len(other.blocks) and all(
+            (r1, c1) == (r2, c2) and np.array_equal(b1, b2)
+            for (r1, c1, b1), (r2, c2, b2) in zip(self.blocks, other.blocks, strict=True)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"BlockAttention(shape={self.shape}, blocks={len(self.blocks)})"
+
+
+Attention = np.ndarray | BlockAttention
+
+
+def same_attention(a: Attention | None, b: Attention | None) -> bool:
+    """Equal attention, whichever way each is stored (dense or in blocks)."""
+    if a is None or b is None:
+        return a is None and b is None
+    if isinstance(a, BlockAttention) and isinstance(b, BlockAttention):
+        return a == b
+    return a.shape == b.shape and np.array_equal(np.asarray(a), np.asarray(b))
 
 
 @dataclass(eq=False)
 class TranslationResult:
     """One sentence's translation with what the reader needs to align and explain it.
 
-    ``attention`` is float16 of shape ``(len(target_tokens), len(source_tokens))``; for a sentence
-    split into chunks it is block-diagonal; None when it could not be computed.
+    ``attention`` has shape ``(len(target_tokens), len(source_tokens))``: a float16 array, or, for
+    a sentence split into chunks, a ``BlockAttention`` (block-diagonal, stored by blocks); None
+    when it could not be computed.
     """
 
     source: str
     target: str
     source_tokens: list[str]
     target_tokens: list[str]
-    attention: np.ndarray | None
+    attention: Attention | None
     score: float
     alternatives: list[tuple[str, float]] = field(default_factory=list)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, TranslationResult):
             return NotImplemented
-        same_attention = (self.attention is None and other.attention is None) or (
-            self.attention is not None
-            and other.attention is not None
-            and np.array_equal(self.attention, other.attention)
-        )
-        return same_attention and (
+        return same_attention(self.attention, other.attention) and (
             self.source,
             self.target,
             list(self.source_tokens),
@@ -146,6 +226,7 @@ class Engine:
         self._loaded = None
         self._load_lock = threading.Lock()
         self.model_key = model_key_for(package, settings)
+        self._tokens_per_second: float | None = None  # measured on the batches translated so far
 
     def variant(self, **changes) -> Engine:
         """The same model with other decoding settings (e.g. an n-best list), sharing the loaded
@@ -167,8 +248,18 @@ class Engine:
         if self._loaded is None:
             with self._load_lock:
                 if self._loaded is None:
-                    self._loaded = _load_translator(self.model_dir, self.settings)
+                    self._loaded = _load_translator(self.model_dir, self.settings, self._name())
         return self._loaded
+
+    def check(self, sample: str = "Hallo.") -> TranslationResult:
+        """Load the model and tokenizer and translate ``sample``: a package that cannot do this
+        raises ``ModelError`` here (an installer calls it before replacing a working package)."""
+        result = self.translate([sample])[0]
+        if not result.target.strip():
+            raise ModelError(
+                f"The translation package {self._name()} translated “{sample}” to nothing: {_REINSTALL}"
+            )
+        return result
 
     @classmethod
     def for_pair(
@@ -203,16 +294,20 @@ class Engine:
             else:
                 ready.append((i, _empty_result(sentence)))
         jobs.sort(key=lambda job: len(job.tokens))
-        batches = _batches(jobs, self.settings.max_batch_size)
-        if not batches and ready:
-            batches = [[]]
         done = 0
-        for batch in batches:
+
+        def stop_if_cancelled() -> None:
             if cancelled is not None and cancelled():
                 raise Cancelled(
                     f"Translation cancelled after {done} of {total} sentences; the finished ones are kept."
                 )
-            finished = ready + self._translate_jobs(batch)
+
+        position = 0
+        while position < len(jobs) or ready:
+            stop_if_cancelled()
+            batch = self._next_batch(jobs, position)
+            position += len(batch)
+            finished = ready + self._translate_jobs(batch, stop_if_cancelled)
             ready = []
             for i, result in finished:
                 results[i] = result
@@ -222,6 +317,37 @@ class Engine:
             if progress is not None:
                 progress(done, total)
         return results  # type: ignore[return-value]
+
+    def _token_budget(self) -> float:
+        """Source tokens per batch so that a batch takes about ``batch_seconds``."""
+        seconds = self.settings.batch_seconds
+        if seconds is None:
+            return math.inf
+        if self._tokens_per_second is None:
+            return FIRST_BATCH_TOKENS
+        return max(MIN_BATCH_TOKENS, self._tokens_per_second * seconds)
+
+    def _observe(self, tokens: int, seconds: float) -> None:
+        """Keep the last batch's speed: bigger batches run faster per token, so the batch size
+        grows towards the budget from a small first batch instead of lagging behind a mean."""
+        if tokens > 0 and seconds > 0:
+            self._tokens_per_second = tokens / seconds
+
+    def _next_batch(self, jobs: list[_Job], start: int) -> list[_Job]:
+        """Consecutive jobs from ``start`` within the time budget and ``max_batch_size`` chunks
+        (at least one job; a long job's chunks are split further in ``_translate_jobs``)."""
+        budget = self._token_budget()
+        batch: list[_Job] = []
+        tokens = chunks = 0
+        for job in jobs[start:]:
+            if batch and (
+                tokens + len(job.tokens) > budget or chunks + len(job.chunks) > self.settings.max_batch_size
+            ):
+                break
+            batch.append(job)
+            tokens += len(job.tokens)
+            chunks += len(job.chunks)
+        return batch
 
     def force(self, source: str, target: str) -> TranslationResult:
         """Forced decoding: the attention (and score) the model gives to a user-written target.
@@ -256,7 +382,24 @@ class Engine:
     def _encode(self, text: str) -> list[str]:
         if not text or not text.strip():
             return []
-        return list(self.tokenizer.encode(text))
+        return list(self._tokenizer_call(self.tokenizer.encode, text))
+
+    def _name(self) -> str:
+        """The package as a user knows it: "translate-nl_en 1.8 (in /path)"."""
+        package = self.package
+        code = getattr(package, "code", None) or f"translate-{package.from_code}_{package.to_code}"
+        return f"{code} {getattr(package, 'package_version', '')}".strip() + f" (in {package.package_path})"
+
+    def _tokenizer_call(self, method, *args):
+        """A damaged sentencepiece.model fails on first use with a raw RuntimeError ("could not
+        parse ModelProto"): say which package and what to do instead."""
+        try:
+            return method(*args)
+        except Exception as err:  # noqa: BLE001 - sentencepiece raises RuntimeError, OSError, ...
+            raise ModelError(
+                f"The tokenizer of the translation package {self._name()} could not be read ({err}): "
+                f"{_REINSTALL}"
+            ) from err
 
     def _encode_target(self, text: str) -> list[str]:
         """Target text as the model's target pieces (Argos packages share one tokenizer)."""
@@ -265,30 +408,57 @@ class Engine:
     def _prefix_tokens(self) -> list[str]:
         return [self.target_prefix] if self.target_prefix else []
 
-    def _call(self, method, *args, **kwargs):
+    def _call(self, method, *args, stop: Callable[[], None] | None = None, **kwargs):
+        """Run a CTranslate2 call; with ``stop``, asynchronously, calling ``stop()`` (which raises
+        ``Cancelled``) every few milliseconds until it is done. A cancelled batch finishes in
+        CTranslate2's own worker and its result is dropped: the caller returns at once."""
         try:
-            return method(*args, **kwargs)
+            if stop is None:
+                return method(*args, **kwargs)
+            pending = method(*args, asynchronous=True, **kwargs)
+            for item in pending:
+                while not item.done():
+                    stop()
+                    time.sleep(_POLL_SECONDS)
+            return [item.result() for item in pending]
         except (RuntimeError, ValueError) as err:
             raise ModelError(
-                f"The translation model in {self.model_dir} failed ({err}): {_REINSTALL}"
+                f"The translation model of the package {self._name()} failed ({err}): {_REINSTALL}"
             ) from err
 
-    def _translate_jobs(self, jobs: list[_Job]) -> list[tuple[int, TranslationResult]]:
+    def _translate_jobs(
+        self, jobs: list[_Job], stop_if_cancelled: Callable[[], None] | None = None
+    ) -> list[tuple[int, TranslationResult]]:
+        """Decode the jobs' chunks in groups within the time budget; a long input (hundreds of
+        chunks) is thus cancellable between groups, and never holds more than one group's output
+        beyond its finished blocks."""
         if not jobs:
             return []
         chunks = [chunk for job in jobs for chunk in job.chunks]
-        outputs = self._decode_chunks(chunks)
-        first_rows = self._first_step_attention(chunks) if self._first_rows_unreliable(chunks) else None
+        _ = self._translator  # load the model first, so loading never counts as decoding time
+        skip = len(self._prefix_tokens())
+        outputs: list = []
+        first_rows: list = []
+        for group in _chunk_groups(chunks, self._token_budget(), self.settings.max_batch_size):
+            if stop_if_cancelled is not None:
+                stop_if_cancelled()
+            started = time.perf_counter()
+            decoded = self._decode_chunks(group, stop_if_cancelled)
+            outputs += [_Output(out, len(c), skip) for out, c in zip(decoded, group, strict=True)]
+            if self._first_rows_unreliable(group):
+                first_rows += self._first_step_attention(group)
+            else:
+                first_rows += [None] * len(group)
+            self._observe(sum(len(c) for c in group), time.perf_counter() - started)
         finished = []
         position = 0
         for job in jobs:
             end = position + len(job.chunks)
-            rows = first_rows[position:end] if first_rows is not None else None
-            finished.append((job.index, self._assemble(job, outputs[position:end], rows)))
+            finished.append((job.index, self._assemble(job, outputs[position:end], first_rows[position:end])))
             position = end
         return finished
 
-    def _decode_chunks(self, chunks: list[list[str]]) -> list:
+    def _decode_chunks(self, chunks: list[list[str]], stop: Callable[[], None] | None = None) -> list:
         """Beam search over ``chunks``, one call per decoding limit (nearly always a single one).
 
         The limit comes from each chunk's own length, never from its batch mates, so a sentence
@@ -300,16 +470,20 @@ class Engine:
             groups.setdefault(decoding_limit(len(chunk), self.settings, prefix_length), []).append(k)
         outputs: list = [None] * len(chunks)
         for limit, members in groups.items():
-            for k, out in zip(members, self._beam_search([chunks[k] for k in members], limit), strict=True):
+            decoded = self._beam_search([chunks[k] for k in members], limit, stop)
+            for k, out in zip(members, decoded, strict=True):
                 outputs[k] = out
         return outputs
 
-    def _beam_search(self, chunks: list[list[str]], max_decoding_length: int) -> list:
+    def _beam_search(
+        self, chunks: list[list[str]], max_decoding_length: int, stop: Callable[[], None] | None = None
+    ) -> list:
         s = self.settings
         prefix = self._prefix_tokens()
         return self._call(
             self._translator.translate_batch,
             chunks,
+            stop=stop,
             target_prefix=[prefix] * len(chunks) if prefix else None,
             max_batch_size=s.max_batch_size,
             batch_type="examples",
@@ -348,24 +522,29 @@ class Engine:
         return [out.attention[0][0] if out.attention[0] else None for out in outputs]
 
     def _assemble(self, job: _Job, parts: list, first_rows: list | None = None) -> TranslationResult:
-        """Join a sentence's chunk outputs: tokens and scores add up, attention goes block-diagonal."""
-        skip = len(self._prefix_tokens())
+        """Join a sentence's chunk outputs: tokens and scores add up; attention is one dense
+        matrix for a single chunk, else one block per chunk (``BlockAttention``)."""
         hypotheses: list[tuple[list[str], float]] = []
         for h in range(min(len(p.hypotheses) for p in parts)):
-            tokens = [t for p in parts for t in p.hypotheses[h][skip:]]
+            tokens = [t for p in parts for t in p.hypotheses[h]]
             hypotheses.append((tokens, float(sum(p.scores[h] for p in parts))))
         best_tokens, best_score = hypotheses[0]
-        attention = np.zeros((len(best_tokens), len(job.tokens)), dtype=np.float16)
+        blocks: list[tuple[int, int, np.ndarray]] = []
         row = col = 0
         for k, (chunk, part) in enumerate(zip(job.chunks, parts, strict=True)):
-            vectors = list(part.attention[0][skip:])
-            if vectors and first_rows is not None and first_rows[k] is not None:
-                vectors[0] = first_rows[k]
-            if vectors:
-                block = np.asarray([v[: len(chunk)] for v in vectors], dtype=np.float32)
-                attention[row : row + len(vectors), col : col + len(chunk)] = block
-            row += len(vectors)
+            block = part.attention
+            if len(block) and first_rows is not None and first_rows[k] is not None:
+                block[0] = np.asarray(first_rows[k][: len(chunk)], dtype=np.float32)
+            if len(block):
+                blocks.append((row, col, block.astype(np.float16)))
+            row += len(block)
             col += len(chunk)
+        shape = (len(best_tokens), len(job.tokens))
+        attention: Attention
+        if len(job.chunks) == 1:
+            attention = blocks[0][2] if blocks else np.zeros(shape, dtype=np.float16)
+        else:
+            attention = BlockAttention(shape, blocks)
         target = self._decode(best_tokens)
         alternatives = []
         seen = {target}
@@ -382,7 +561,7 @@ class Engine:
         """argostranslate's detokenisation: decode, drop the target prefix and one leading space."""
         if not tokens:
             return ""
-        value = self.tokenizer.decode(tokens)
+        value = self._tokenizer_call(self.tokenizer.decode, tokens)
         if self.target_prefix and value.startswith(self.target_prefix):
             value = value[len(self.target_prefix) :]
         if value.startswith(" "):
@@ -506,27 +685,40 @@ def _word_start(tokens: list[str], i: int, sentencepiece: bool) -> bool:
     return not tokens[i - 1].endswith("@@")
 
 
-def _batches(jobs: list[_Job], max_examples: int) -> list[list[_Job]]:
-    """Consecutive jobs with at most ``max_examples`` chunks per batch (a longer job goes alone)."""
-    batches: list[list[_Job]] = []
-    current: list[_Job] = []
-    size = 0
-    for job in jobs:
-        if current and size + len(job.chunks) > max_examples:
-            batches.append(current)
-            current, size = [], 0
-        current.append(job)
-        size += len(job.chunks)
+class _Output:
+    """What ``_assemble`` keeps of a chunk's CTranslate2 result: the hypotheses without the target
+    prefix, their scores and the best one's attention rows (the prefix's rows dropped)."""
+
+    __slots__ = ("attention", "hypotheses", "scores")
+
+    def __init__(self, out, chunk_length: int, skip: int = 0) -> None:
+        self.hypotheses = [list(h[skip:]) for h in out.hypotheses]
+        self.scores = list(out.scores)
+        rows = [row[:chunk_length] for row in out.attention[0][skip:]] if out.attention else []
+        self.attention = np.asarray(rows, dtype=np.float32).reshape(len(rows), chunk_length)
+
+
+def _chunk_groups(chunks: list[list[str]], budget: float, max_examples: int) -> list[list[list[str]]]:
+    """Consecutive chunks with at most ``budget`` tokens and ``max_examples`` chunks per group."""
+    groups: list[list[list[str]]] = []
+    current: list[list[str]] = []
+    tokens = 0
+    for chunk in chunks:
+        if current and (tokens + len(chunk) > budget or len(current) >= max_examples):
+            groups.append(current)
+            current, tokens = [], 0
+        current.append(chunk)
+        tokens += len(chunk)
     if current:
-        batches.append(current)
-    return batches
+        groups.append(current)
+    return groups
 
 
 def _empty_result(source: str) -> TranslationResult:
     return TranslationResult(source, "", [], [], np.zeros((0, 0), dtype=np.float16), 0.0, [])
 
 
-def _load_translator(model_dir: Path, settings: DecodeSettings):
+def _load_translator(model_dir: Path, settings: DecodeSettings, name: str):
     import ctranslate2
 
     intra = settings.intra_threads or min(4, os.cpu_count() or 1)
@@ -540,5 +732,5 @@ def _load_translator(model_dir: Path, settings: DecodeSettings):
         )
     except Exception as err:  # a damaged model.bin surfaces as IndexError, RuntimeError, ...
         raise ModelError(
-            f"Could not load the translation model in {model_dir} ({err}): {_REINSTALL}"
+            f"Could not load the translation model of the package {name} ({err}): {_REINSTALL}"
         ) from err

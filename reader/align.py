@@ -34,6 +34,8 @@ __all__ = [
     "ALIGNER_VERSION",
     "Alignment",
     "AlignmentError",
+    "AlignmentTooLong",
+    "MAX_ALIGN_TOKENS",
     "Lexicon",
     "Link",
     "PhrasePair",
@@ -45,12 +47,22 @@ __all__ = [
 
 ALIGNER_VERSION = "3"
 MAX_PHRASE = 7
+# Tokens a side the aligner takes in one piece: its score matrices grow with the product of the
+# two lengths (10,000 words a side took 2.9 GB). Longer pairs with the engine's attention in
+# blocks are aligned block by block; others are refused with AlignmentTooLong.
+MAX_ALIGN_TOKENS = 1000
+# Dense attention cells beyond which block attention is aligned block by block, not densified.
+_MAX_DENSE_CELLS = 1 << 22
 
 Side = Literal["nl", "en"]
 
 
 class AlignmentError(ReaderError, ValueError):
     """The input to the aligner is inconsistent (e.g. attention that does not fit the subwords)."""
+
+
+class AlignmentTooLong(ReaderError):
+    """A pair too long to align in one piece (see ``MAX_ALIGN_TOKENS``)."""
 
 
 class Lexicon(Protocol):
@@ -1531,6 +1543,25 @@ def align(
     """
     nl_tokens = _as_tokens(nl, "nl", pretokenized)
     en_tokens = _as_tokens(en, "en", pretokenized)
+    too_long = max(len(nl_tokens), len(en_tokens)) > MAX_ALIGN_TOKENS
+    blocks = getattr(attention, "blocks", None)
+    if blocks is not None:  # the engine's BlockAttention: a sentence translated in chunks
+        if nl_subwords is None or en_subwords is None:
+            raise AlignmentError(
+                "Attention was given without its subwords: pass nl_subwords and en_subwords too."
+            )
+        rows, cols = attention.shape  # type: ignore[union-attr]
+        if too_long or rows * cols > _MAX_DENSE_CELLS:
+            return _align_blocks(
+                nl_tokens, en_tokens, attention, nl_subwords, en_subwords, dictionary, shift_attention
+            )
+        attention = attention.toarray()  # type: ignore[union-attr]
+    if too_long:
+        raise AlignmentTooLong(
+            f"The Dutch text has {len(nl_tokens):,} tokens and the English {len(en_tokens):,}, but "
+            f"the aligner takes at most {MAX_ALIGN_TOKENS:,} a side: align a sentence or a "
+            "paragraph at a time."
+        )
     A = None
     if attention is not None:
         if nl_subwords is None or en_subwords is None:
@@ -1550,6 +1581,65 @@ def align(
         link_list, len(nl_tokens), len(en_tokens), nl_is_word=[t.is_word for t in nl_tokens]
     )
     return Alignment(nl_tokens, en_tokens, link_list, phrases, particles=dict(separable))
+
+
+def _align_blocks(
+    nl_tokens: list[Token],
+    en_tokens: list[Token],
+    attention,
+    nl_subwords: Sequence[str],
+    en_subwords: Sequence[str],
+    dictionary: Lexicon | None,
+    shift: bool,
+) -> Alignment:
+    """Align a long pair chunk by chunk along the engine's attention blocks.
+
+    Each block is a chunk the model translated on its own, so its Dutch words render as its
+    English words: aligning the blocks separately loses nothing the dense matrix had, and costs
+    time and memory linear in the length. A word cut by a chunk boundary goes with the first.
+    """
+    rows, cols = attention.shape
+    if (rows, cols) != (len(en_subwords), len(nl_subwords)):
+        raise AlignmentError(
+            f"The attention matrix has shape {(rows, cols)}, but the subwords need "
+            f"{(len(en_subwords), len(nl_subwords))} (English subwords x Dutch subwords): pass "
+            "the attention of this translation."
+        )
+    nl_owner = _subword_owners(nl_subwords, nl_tokens)
+    en_owner = _subword_owners(en_subwords, en_tokens)
+    blocks = sorted(attention.blocks, key=lambda b: (b[1], b[0]))
+    links: list[Link] = []
+    phrases: list[PhrasePair] = []
+    particles: dict[int, int] = {}
+    nl_start = en_start = 0
+    for k, (row, col, block) in enumerate(blocks):
+        height, width = block.shape
+        last = k == len(blocks) - 1
+        nl_end = len(nl_tokens) if last else max(nl_start, max(nl_owner[col : col + width], default=-1) + 1)
+        en_end = len(en_tokens) if last else max(en_start, max(en_owner[row : row + height], default=-1) + 1)
+        try:
+            part = align(
+                nl_tokens[nl_start:nl_end],
+                en_tokens[en_start:en_end],
+                attention=block,
+                nl_subwords=nl_subwords[col : col + width],
+                en_subwords=en_subwords[row : row + height],
+                dictionary=dictionary,
+                shift_attention=shift,
+            )
+        except AlignmentTooLong:  # a chunk the model ran away on: leave its words unlinked
+            nl_start, en_start = nl_end, en_end
+            continue
+        links += [Link(link.i + nl_start, link.j + en_start, link.confidence) for link in part.links]
+        phrases += [
+            PhrasePair(
+                tuple(i + nl_start for i in p.nl_span), tuple(j + en_start for j in p.en_span), p.confidence
+            )
+            for p in part.phrases
+        ]
+        particles.update({v + nl_start: q + nl_start for v, q in part.particles.items()})
+        nl_start, en_start = nl_end, en_end
+    return Alignment(nl_tokens, en_tokens, links, phrases, particles=particles)
 
 
 def _link_words(

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
@@ -29,7 +29,7 @@ from sqlite_utils import Database
 
 from reader import align as aligner
 from reader import store
-from reader.align import Alignment, AlignmentError, Lexicon
+from reader.align import Alignment, AlignmentError, AlignmentTooLong, Lexicon
 from reader.errors import Cancelled, DictionaryError
 
 if TYPE_CHECKING:
@@ -123,7 +123,14 @@ def _attention_digest(result: TranslationResult) -> str:
     """An origin for cached attention whose model key the caller did not say: its own content."""
     digest = hashlib.sha256()
     digest.update(json.dumps([result.source_tokens, result.target_tokens]).encode("utf-8"))
-    digest.update(result.attention.astype("<f2").tobytes())  # type: ignore[union-attr]
+    attention = result.attention
+    blocks = getattr(attention, "blocks", None)
+    if blocks is None:  # dense
+        digest.update(attention.astype("<f2").tobytes())  # type: ignore[union-attr]
+    else:  # a sentence translated in chunks: hash its blocks, never the dense matrix
+        for row, col, block in blocks:
+            digest.update(f"{row},{col},{block.shape}".encode())
+            digest.update(block.astype("<f2").tobytes())
     return "attention:" + digest.hexdigest()[:16]
 
 
@@ -149,6 +156,10 @@ def _compute(
     except DictionaryError:
         dictionary = None
         alignment = _align(job, attention, None)
+    except AlignmentTooLong:
+        # Too long to align without the model's attention blocks (e.g. a long edited sentence):
+        # its words show no counterpart rather than the aligner taking gigabytes.
+        alignment = _unaligned(job)
     alignment.aligner_version = aligner.ALIGNER_VERSION
     return alignment, stored_version(dictionary)
 
@@ -171,6 +182,13 @@ def _align(
     return aligner.align(job.source, job.target, dictionary=dictionary)
 
 
+def _unaligned(job: _Job) -> Alignment:
+    """The pair's tokens with no links."""
+    from reader.words import tokenize
+
+    return Alignment(tokenize(job.source, "nl"), tokenize(job.target, "en"), [], [])
+
+
 def _read_stored(data: object) -> Alignment | None:
     """A stored row as an Alignment; a damaged one counts as missing and is realigned."""
     if data is None:
@@ -190,21 +208,27 @@ def sentence_alignment(
     engine: ForcingEngine | None = None,
     dictionary: Lexicon | None = None,
     model_key: str | None = None,
+    sentence_id: int | None = None,
 ) -> Alignment:
     """The alignment of one pair, from the library when stored, else computed and stored.
 
     ``cached`` is the model's translation of ``source``: its attention is used when ``target`` is
     that translation (``model_key`` names its model, default ``engine.model_key``). Another
     ``target`` (the user's version) is force-decoded through ``engine``; without an engine, only
-    lexical and positional evidence count.
+    lexical and positional evidence count. With ``sentence_id``, the reader's link corrections
+    made on this ``target`` are applied (the stored row stays the aligner's).
     """
     job = _plan(source, target, cached, model_key, engine)
     found = _read_stored(store.get_alignment(db, job.key, stored_version(dictionary)))
-    if found is not None:
+    if found is None:
+        found, version = _compute(job, engine, dictionary)
+        if not store.is_read_only(db):  # a read-only library is still aligned, only not cached
+            store.put_alignment(db, job.key, version, found.to_json())
+    if sentence_id is None:
         return found
-    alignment, version = _compute(job, engine, dictionary)
-    store.put_alignment(db, job.key, version, alignment.to_json())
-    return alignment
+    from reader.links import apply_corrections, corrections
+
+    return apply_corrections(found, corrections(db, sentence_id, target))
 
 
 def document_alignments(
@@ -216,8 +240,10 @@ def document_alignments(
     dictionary: Lexicon | None = None,
     progress: ProgressFn | None = None,
     cancelled: Callable[[], bool] | None = None,
+    sentence_ids: Collection[int] | None = None,
 ) -> dict[int, Alignment]:
-    """Alignments of every translated sentence of a document (the user's version wins), by id.
+    """Alignments of every translated sentence of a document (the user's version wins), by id;
+    with ``sentence_ids``, of those sentences only (a batch just translated).
 
     Stored ones are read in one query, so a document opened again returns at once; the rest are
     aligned in one pass and written ``BATCH_SIZE`` per transaction. ``progress(done, total)``
@@ -225,15 +251,21 @@ def document_alignments(
     finished alignments are kept and ``Cancelled`` is raised. Run it in a worker thread with the
     worker's own ``db``.
     """
-    from reader.pipeline import document_view
+    from reader.document import document_view
 
     view = document_view(db, doc_id, model_key)
+    wanted = None if sentence_ids is None else set(sentence_ids)
+    sentences = [
+        s for s in view.sentences() if s.origin is not None and (wanted is None or s.id in wanted)
+    ]
+    # Attention only for the sentences that show the model's own text: the rest never use it.
+    cached = store.get_cached(
+        db, model_key, (s.source_hash for s in sentences if s.final == s.machine)
+    ) if model_key else {}
     jobs: dict[str, _Job] = {}
     ids_by_key: dict[str, list[int]] = {}
-    for sentence in view.sentences():
-        if sentence.origin is None:
-            continue
-        job = _plan(sentence.text, sentence.final, sentence.translation, model_key, engine)
+    for sentence in sentences:
+        job = _plan(sentence.text, sentence.final, cached.get(sentence.source_hash), model_key, engine)
         jobs.setdefault(job.key, job)
         ids_by_key.setdefault(job.key, []).append(sentence.id)
 
@@ -249,14 +281,16 @@ def document_alignments(
 
     missing = [key for key in jobs if key not in found]
     pending: list[tuple[str, str, Alignment]] = []
+    save = not store.is_read_only(db)  # a read-only library is still aligned, only not cached
 
     def flush() -> None:
         nonlocal done
         if not pending:
             return
-        with store.write_transaction(db):
-            for key, version, alignment in pending:
-                store.put_alignment(db, key, version, alignment.to_json())
+        if save:
+            with store.write_transaction(db):
+                for key, version, alignment in pending:
+                    store.put_alignment(db, key, version, alignment.to_json())
         for key, _, alignment in pending:
             found[key] = alignment
             done += len(ids_by_key[key])
@@ -280,7 +314,14 @@ def document_alignments(
         if len(pending) >= BATCH_SIZE:
             flush()
     flush()
-    return {sid: found[key] for key, ids in ids_by_key.items() for sid in ids}
+    result = {sid: found[key] for key, ids in ids_by_key.items() for sid in ids}
+    # The reader's link corrections win over the aligner (applied on read, per sentence).
+    from reader.links import apply_corrections, corrections_for
+
+    shown = {s.id: s.final for s in sentences if s.id in result}
+    for sid, fixes in corrections_for(db, shown).items():
+        result[sid] = apply_corrections(result[sid], fixes)
+    return result
 
 
 # ---------------------------------------------------------------- one pair, no library
@@ -297,7 +338,9 @@ def align_text(
     warning for the user, or None.
 
     A dictionary that fails mid-lookup (a damaged data chunk) is dropped, the pair is aligned
-    without it, and the warning says so, as ``document_alignments`` does per sentence.
+    without it, and the warning says so, as ``document_alignments`` does per sentence. A side
+    over ``align.MAX_ALIGN_TOKENS`` tokens raises ``AlignmentTooLong`` (the aligner's memory
+    grows with the product of the lengths).
     """
     try:
         return aligner.align(nl, en, pretokenized=pretokenized, dictionary=dictionary), None

@@ -40,6 +40,7 @@ _B64_VALUE = {c: i for i, c in enumerate(B64_DIGITS)}
 DICTZIP_CHUNK_LENGTH = 58315  # what dictzip itself uses
 _MAX_CACHED_CHUNKS = 64
 _MIN_COMPOUND_PART = 3
+MAX_COMPOUND_LENGTH = 60  # letters; longer "words" are not split (see split_compound)
 _LINKING_MORPHEMES = ("", "s", "en", "e")
 _AFFIX_DASHES = "‐-"
 # Particles of Dutch separable verbs: "opgebeld" -> "opbellen", "instellen" -> in + stellen.
@@ -418,9 +419,14 @@ def split_compound(
     longest first part ("gespreksonderwerp" -> gesprek + onderwerp, "reisbureau" -> reis + bureau).
     The last part may be inflected: ``head_form`` maps it to a headword or None. Parts are at
     least 3 letters, except a first part in ``short_prefixes`` ("in" + stellen).
+
+    Words over ``MAX_COMPOUND_LENGTH`` letters are not split: no Dutch compound is that long, and
+    the search costs the cube of the length (a 10 KB "word" would take minutes). The search runs
+    from the end of the word backwards, so no recursion depth grows with the word.
     """
     n = len(word)
-    memo: dict[int, tuple[list[str], int] | None] = {}
+    if n <= _MIN_COMPOUND_PART or n > MAX_COMPOUND_LENGTH:
+        return None
 
     def last_part(tail: str) -> tuple[list[str], int] | None:
         if len(tail) < _MIN_COMPOUND_PART:
@@ -428,10 +434,10 @@ def split_compound(
         form = tail if kind(tail) else head_form(tail)
         return ([form], int(kind(form) == AFFIX_FORM)) if form else None
 
-    def best_from(i: int) -> tuple[list[str], int] | None:
-        if i in memo:
-            return memo[i]
-        best: tuple[list[str], int] | None = None
+    # best[i]: the best split of word[i:] into two or more parts (None: none), filled right to left
+    best: list[tuple[list[str], int] | None] = [None] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        found: tuple[list[str], int] | None = None
         for j in range(n - _MIN_COMPOUND_PART, i, -1):
             part = word[i:j]
             if len(part) < _MIN_COMPOUND_PART and not (i == 0 and part in short_prefixes):
@@ -443,17 +449,15 @@ def split_compound(
             for link in links:
                 if not word.startswith(link, j):
                     continue
-                rest = last_part(word[j + len(link) :]) or best_from(j + len(link))
+                rest = last_part(word[j + len(link) :]) or best[j + len(link)]
                 if rest is None:
                     continue
                 parts, affixes = [part, *rest[0]], rest[1] + int(part_kind == AFFIX_FORM)
-                if best is None or (len(parts), affixes) < (len(best[0]), best[1]):
-                    best = (parts, affixes)
-        memo[i] = best
-        return best
-
-    found = best_from(0) if n > _MIN_COMPOUND_PART else None
-    return found[0] if found and len(found[0]) > 1 else None
+                if found is None or (len(parts), affixes) < (len(found[0]), found[1]):
+                    found = (parts, affixes)
+        best[i] = found
+    result = best[0]
+    return result[0] if result and len(result[0]) > 1 else None
 
 
 def stem_infinitives(stem: str) -> list[str]:
@@ -618,6 +622,7 @@ class Dictionary:
         ``particle`` is the separated part of a verb ("belde ... op" -> "opbellen").
         Compounds are tried only when nothing else matched, so "oorlog" is never "oor" + "log".
         """
+        word = unicodedata.normalize("NFKC", word)  # "ﬁets" (a ligature, as copied from a PDF) is "fiets"
         results: list[LookupResult] = []
         seen: set[str] = set()
 

@@ -24,8 +24,9 @@ from reader.alignments import (
     stored_version,
 )
 from reader.dictionary import Dictionary, write_dictd
+from reader.document import document_view
 from reader.errors import Cancelled, StoreError
-from reader.pipeline import document_view, import_file, translate_document
+from reader.pipeline import import_file, translate_document
 from tests.conftest import SEED
 from tests.helpers_store import make_article
 

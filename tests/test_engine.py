@@ -14,6 +14,7 @@ from models.engine import (
     ARGOS_DECODING_LENGTH,
     DEFAULT_INPUT_LIMIT,
     MAX_DECODING_LENGTH,
+    BlockAttention,
     DecodeSettings,
     Engine,
     TranslationResult,
@@ -85,7 +86,7 @@ def test_results_carry_tokens_and_attention(tiny_package, engine, sample_sentenc
 
 
 def test_progress_batches_and_length_order(tiny_package, sample_sentences):
-    engine = Engine(tiny_package, DecodeSettings(max_batch_size=4))
+    engine = Engine(tiny_package, DecodeSettings(max_batch_size=4, batch_seconds=None))
     calls: list[tuple[int, int]] = []
     batches: list[list[int]] = []
     results = engine.translate(
@@ -114,7 +115,7 @@ def test_batching_does_not_change_text_or_attention(engine, sample_sentences):
 
 
 def test_cancel_between_batches_keeps_finished_ones(tiny_package, sample_sentences):
-    engine = Engine(tiny_package, DecodeSettings(max_batch_size=4))
+    engine = Engine(tiny_package, DecodeSettings(max_batch_size=4, batch_seconds=None))
     delivered: list[int] = []
     with pytest.raises(Cancelled) as err:
         engine.translate(
@@ -167,13 +168,18 @@ def test_long_inputs_are_chunked_not_truncated(tiny_package, sample_sentences, l
     # each chunk is translated as its own input, and the outputs are joined in order
     assert result.target_tokens == [t for p in pieces for t in p]
     rows = cols = 0
-    for chunk, piece in zip(chunks, pieces, strict=True):
-        block = result.attention[rows : rows + len(piece), cols : cols + len(chunk)]
+    # one stored block per chunk, at its place on the diagonal: nothing off the blocks is kept
+    assert isinstance(result.attention, BlockAttention)
+    assert len(result.attention.blocks) == len(chunks)
+    for (row, col, block), chunk, piece in zip(result.attention.blocks, chunks, pieces, strict=True):
+        assert (row, col, block.shape) == (rows, cols, (len(piece), len(chunk)))
         np.testing.assert_allclose(block.astype(np.float32).sum(axis=1), 1.0, atol=0.01)
         rows += len(piece)
         cols += len(chunk)
     assert (rows, cols) == result.attention.shape
-    assert result.attention.astype(np.float32).sum() == pytest.approx(rows, abs=0.05)  # zero off-block
+    assert result.attention.size == sum(len(p) * len(c) for p, c in zip(pieces, chunks, strict=True))
+    dense = np.asarray(result.attention, dtype=np.float32)
+    assert dense.shape == (rows, cols) and dense.sum() == pytest.approx(rows, abs=0.05)  # zero off-block
 
 
 def test_default_chunks_are_sentence_sized_and_end_at_a_comma(tiny_package, engine, sample_sentences):
@@ -325,7 +331,8 @@ def test_broken_model_gives_a_clear_error(tiny_package, tmp_path):
     engine = Engine(Package(copy))  # the model loads on first use, not on construction
     with pytest.raises(ModelError) as err:
         engine.translate(["De oorlog."])
-    assert str(err.value).startswith(f"Could not load the translation model in {copy / 'model'} (")
+    assert str(err.value).startswith("Could not load the translation model of the package translate-nl_en")
+    assert str(copy) in str(err.value)
     assert "bireader models install FILE.argosmodel" in str(err.value)
 
 

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from reader.document import document_view
 from reader.errors import Cancelled, ImportFailed, StoreError
 from reader.importer import read_article
 from reader.pipeline import (
     TranslateStats,
     alternatives,
-    document_view,
     import_file,
     import_text,
     load_translations,
@@ -53,10 +53,10 @@ def engine(tiny_package):
 
 @pytest.fixture
 def small_batch_engine(tiny_package):
-    """Two sentences a batch, so a short document takes several batches."""
+    """Two sentences a batch, so a short document takes several batches (whatever the speed)."""
     from models.engine import DecodeSettings, Engine
 
-    return Engine(tiny_package, DecodeSettings(max_batch_size=2))
+    return Engine(tiny_package, DecodeSettings(max_batch_size=2, batch_seconds=None))
 
 
 class RecordingEngine:
