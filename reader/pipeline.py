@@ -10,7 +10,7 @@ text, so that no front end writes the cache or builds documents itself.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -58,6 +58,9 @@ def import_file(
     if warn:
         for message in article.warnings:
             warn(message)
+    restore = getattr(article, "restore", None)  # a JSON export (reader.import_json): all it holds
+    if restore is not None:
+        return restore(db)
     return store.add_document(db, article)
 
 
@@ -70,6 +73,7 @@ def translate_document(
     cancelled: Callable[[], bool] | None = None,
     on_results: ResultsFn | None = None,
     priority: Collection[int] | None = None,
+    save: bool = True,
 ) -> TranslateStats:
     """Fill the cache for every sentence of a document, sending each distinct text once.
 
@@ -79,7 +83,8 @@ def translate_document(
     ``Cancelled`` is raised. The missing sentences among ``priority`` (sentence ids, e.g. the
     ones on screen) go to the engine first, in a call of their own, because the engine orders
     a call's sentences by length and the reader would otherwise wait for a random order; ids
-    not in the document are ignored.
+    not in the document are ignored. ``save=False`` (a read-only library) caches nothing: the
+    new translations only reach ``on_results``.
     """
     rows = store.document_sentences(db, doc_id)
     ids_by_hash: dict[str, list[int]] = {}
@@ -110,7 +115,8 @@ def translate_document(
             nonlocal done
             batch_hashes = [hashes[i] for i, _ in batch]
             results = [r for _, r in batch]
-            store.put_translations(db, engine.model_key, results, source_hashes=batch_hashes)
+            if save:
+                store.put_translations(db, engine.model_key, results, source_hashes=batch_hashes)
             kept = {h: r for h, r in zip(batch_hashes, results, strict=True) if r.target.strip()}
             n_kept = sum(len(ids_by_hash[h]) for h in kept)
             n_batch = sum(len(ids_by_hash[h]) for h in batch_hashes)
@@ -166,96 +172,6 @@ def load_translations(
     rows = store.document_sentences(db, doc_id)
     cached = store.get_cached(db, model_key, (r.source_hash for r in rows))
     return {r.id: cached[r.source_hash] for r in rows if r.source_hash in cached}
-
-
-# ---------------------------------------------------------------- the bilingual view
-
-
-@dataclass(slots=True)
-class SentenceView:
-    """A source sentence with the model's translation and the user's version, if any."""
-
-    id: int
-    idx: int
-    start: int
-    end: int
-    text: str
-    source_hash: str
-    translation: TranslationResult | None = None
-    user_text: str | None = None
-
-    @property
-    def origin(self) -> str | None:
-        """Whose translation is shown: "user" (edited) wins over "model"; None if untranslated."""
-        if self.user_text is not None:
-            return "user"
-        return "model" if self.translation is not None else None
-
-    @property
-    def final(self) -> str:
-        """The translation to show or export ("" when untranslated)."""
-        if self.user_text is not None:
-            return self.user_text
-        return self.translation.target if self.translation is not None else ""
-
-
-@dataclass(slots=True)
-class ParagraphView:
-    id: int
-    idx: int
-    kind: str
-    text: str
-    sentences: list[SentenceView] = field(default_factory=list)
-
-    @property
-    def final(self) -> str:
-        """The paragraph's translation: its sentences' translations joined by spaces."""
-        return " ".join(s.final for s in self.sentences if s.final)
-
-
-@dataclass(slots=True)
-class DocumentView:
-    id: int
-    title: str
-    date: str | None
-    source_path: str | None
-    imported_at: str
-    content_hash: str
-    model_key: str | None
-    paragraphs: list[ParagraphView]
-
-    def sentences(self) -> list[SentenceView]:
-        return [s for p in self.paragraphs for s in p.sentences]
-
-
-def document_view(db: Database, doc_id: int, model_key: str | None) -> DocumentView:
-    """Paragraphs with their sentences, translations and the user's versions (export and UI).
-
-    With ``model_key`` None only the user's versions are filled in.
-    """
-    doc = store.get_document(db, doc_id)
-    rows = store.document_sentences(db, doc_id)
-    cached = (
-        store.get_cached(db, model_key, (r.source_hash for r in rows)) if model_key else {}
-    )
-    edits = store.user_translations(db, doc_id)
-    paragraphs = [
-        ParagraphView(p["id"], p["idx"], p["kind"], p["text"])
-        for p in store.document_paragraphs(db, doc_id)
-    ]
-    by_idx = {p.idx: p for p in paragraphs}
-    for r in rows:
-        by_idx[r.paragraph_idx].sentences.append(
-            SentenceView(
-                r.id, r.idx, r.start, r.end, r.text, r.source_hash,
-                translation=cached.get(r.source_hash), user_text=edits.get(r.id),
-            )
-        )
-    return DocumentView(
-        id=doc["id"], title=doc["title"], date=doc["date"], source_path=doc["source_path"],
-        imported_at=doc["imported_at"], content_hash=doc["content_hash"], model_key=model_key,
-        paragraphs=paragraphs,
-    )
 
 
 # ---------------------------------------------------------------- one sentence, pasted text

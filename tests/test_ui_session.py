@@ -221,3 +221,16 @@ def test_the_window_shows_what_its_session_says(tiny_package, make_window, qtbot
     assert store.user_translations(window.db, doc_id) == {}
     session.translations_arrived({sid: CachedText("A later machine translation.")})
     assert window.view.translation(sid) == "A later machine translation."
+
+
+def test_the_sidebars_done_share_follows_the_session(empty_packages, make_window, qtbot):
+    """With no model nothing is translated; the reader's own versions count as done, at once."""
+    window = make_window()
+    doc_id, _ = add_document(window.db, make_article())  # 5 sentences
+    window.refresh_library()
+    assert window.open_document(doc_id)
+    assert window.library.done_text(doc_id) == "0%"
+    first, second = window.view.content().order[:2]
+    window.session.edit(window.db, first, EDIT)
+    window.session.edit(window.db, second, EDIT)
+    qtbot.waitUntil(lambda: window.library.done_text(doc_id) == "40%", timeout=WAIT_MS)
