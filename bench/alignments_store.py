@@ -55,7 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     from reader import store
     from reader.align import align
     from reader.alignments import document_alignments, open_dictionary_or_none
-    from reader.pipeline import document_view, import_file, translate_document
+    from reader.document import document_view
+    from reader.pipeline import import_file, translate_document
 
     packages.install_file(build_package(tmp / "test.argosmodel", size=args.size))
     engine = Engine(packages.find_package("nl", "en"))
@@ -72,10 +73,11 @@ def main(argv: list[str] | None = None) -> int:
     view = document_view(db, doc_id, engine.model_key)
     sentences = [s for s in view.sentences() if s.origin is not None]
     n_edited = sum(s.origin == "user" for s in sentences)
+    cached = store.get_cached(db, engine.model_key, (s.source_hash for s in sentences))
 
     def baseline() -> None:
         for s in sentences:
-            source = s.translation if s.origin == "model" else engine.force(s.text, s.final)
+            source = cached[s.source_hash] if s.origin == "model" else engine.force(s.text, s.final)
             align(s.text, s.final, attention=source.attention, nl_subwords=source.source_tokens,
                   en_subwords=source.target_tokens, dictionary=dictionary)
 

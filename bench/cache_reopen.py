@@ -48,7 +48,8 @@ def long_article_text(n_sentences: int) -> str:
 
 def reopen(db_path: Path, doc_id: int, model_key: str) -> tuple[float, int]:
     """Seconds to open a fresh connection and load the document with every translation."""
-    from reader.pipeline import document_view, load_translations
+    from reader.document import document_view
+    from reader.pipeline import load_translations
     from reader.store import open_db
 
     start = time.perf_counter()

@@ -1,9 +1,9 @@
 """Does the word highlight follow the mouse within one frame?
 
-Usage: python bench/gui_hover.py [--paragraphs 2000] [--size 1400x900]
+Usage: python bench/gui_hover.py [--paragraphs 2000] [--size 1400x900] [--package tiny|base] [--workdir DIR]
 
-Opens the sample article and a long document (the sample repeated, every sentence made
-distinct) translated by the tiny test package, waits for the background word alignment, then
+Opens the sample article and a long document of distinct generated paragraphs (bench/_text.py)
+translated by the tiny test package, waits for the background word alignment, then
 sweeps the mouse over the visible text line by line (a synthetic move every few pixels). Each
 move is timed twice: the event handler alone (hit test + table lookup + highlight update) and
 the handler plus the repaint it causes. Baseline, measured in the same run: the same sweep with
@@ -17,27 +17,15 @@ import statistics
 import time
 from pathlib import Path
 
-from _common import SEED, gui_bench_args, translated_library
+from _common import gui_bench_args, library_marker, translated_library
+from _text import distinct_document
 
 FRAME_S = 0.016
 
 
-def long_text(paragraphs: int) -> str:
-    from reader.importer import parse_text
-    from reader.segment import split_sentences
-
-    seed = [p.text for p in parse_text(SEED.read_text(encoding="utf-8")).paragraphs]
-    out = []
-    for i in range(paragraphs):
-        text = seed[i % len(seed)]
-        part = i // len(seed)
-        out.append(" ".join(f"In deel {part} {s[0].lower()}{s[1:]}" for s in split_sentences(text)))
-    return "\n\n".join(out)
-
-
-def build_library(tmp: Path, paragraphs: int) -> tuple[int, int]:
-    """The sample and a long document, translated (with attention) by the tiny test package."""
-    return translated_library(tmp, long_text(paragraphs))
+def build_library(tmp: Path, paragraphs: int, package: str) -> tuple[int, int]:
+    """The sample and a long document, translated (with attention) by a test package."""
+    return translated_library(tmp, distinct_document(paragraphs), package)
 
 
 def wait_for(condition, timeout: float = 600.0) -> None:
@@ -157,9 +145,11 @@ def ms(values: list[float], q: float | None = None) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args, size, tmp = gui_bench_args(__doc__.splitlines()[0], "bireader-bench-hover-", argv)
+    reused = library_marker(tmp).exists()
     t0 = time.perf_counter()
-    small, big = build_library(tmp, args.paragraphs)
-    print(f"library built and translated by the tiny package in {time.perf_counter() - t0:.1f} s")
+    small, big = build_library(tmp, args.paragraphs, args.package)
+    how = "reused from --workdir" if reused else f"built in {time.perf_counter() - t0:.1f} s"
+    print(f"library of distinct paragraphs translated by the {args.package} package: {how}")
 
     from PySide6.QtWidgets import QApplication
 

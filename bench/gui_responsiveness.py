@@ -16,25 +16,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import SEED, prepare_environment
+from _common import prepare_environment
+from _text import distinct_sentences_document
+
+TIMEOUT_S = 1800.0
 
 
 def article(n_sentences: int) -> str:
-    """Sample sentences made distinct ("In deel 3 ...") so every one needs the engine."""
-    from reader.importer import parse_text
-    from reader.segment import split_sentences
-
-    seed = [p.text for p in parse_text(SEED.read_text(encoding="utf-8")).paragraphs]
-    paragraphs, count, i = [], 0, 0
-    while count < n_sentences:
-        for p in seed:
-            sentences = [f"In deel {i} {s[0].lower()}{s[1:]}" for s in split_sentences(p)]
-            sentences = sentences[: n_sentences - count]
-            if sentences:
-                paragraphs.append(" ".join(sentences))
-                count += len(sentences)
-        i += 1
-    return "\n\n".join(paragraphs)
+    """Distinct generated sentences (bench/_text.py), so every one needs the engine."""
+    return distinct_sentences_document(n_sentences)
 
 
 class Heartbeat:
@@ -106,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     window.import_file(path)
     while not ended:
+        if time.perf_counter() - start > TIMEOUT_S:
+            raise SystemExit(f"the translation did not end within {TIMEOUT_S:.0f} s")
         QApplication.processEvents()
         time.sleep(0.001)
     busy = beat.stop()
@@ -124,6 +116,13 @@ def main(argv: list[str] | None = None) -> int:
             f"{name:24} {len(gaps):6d} {max(gaps) * 1000:9.1f} ms {p99 * 1000:5.1f} ms "
             f"{statistics.median(gaps) * 1000:5.1f} ms"
         )
+    worst = max(range(len(busy)), key=busy.__getitem__)
+    worst_end = beat.beats[worst + 1] - start
+    first_batch = f"{batches[0] - start:.1f} s" if batches else "never"
+    print(
+        f"the longest gap ended {worst_end:.2f} s after the import started"
+        f" (first batch shown at {first_batch}, translation ended at {elapsed:.1f} s)"
+    )
     print(
         f"longest gap, translating / idle: {max(busy) / max(idle):5.2f}x"
         f"   (goal < 100 ms: {'met' if max(busy) < 0.1 else 'MISSED'})"
