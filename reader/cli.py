@@ -7,6 +7,7 @@ Heavy modules (ctranslate2, sqlite-utils, Qt) are imported inside the commands t
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sqlite3
@@ -99,7 +100,8 @@ def cmd_segment(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    """Each file on its own: one bad file is reported and the others are still imported."""
+    """Each file or web address on its own: one bad one is reported and the others still imported."""
+    from reader.import_url import import_url, looks_like_url
     from reader.pipeline import import_file
     from reader.store import get_document, open_db
 
@@ -107,7 +109,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     failed = 0
     for name in args.files:
         try:
-            doc_id, created = import_file(db, name, warn=_warn)
+            if looks_like_url(name):
+                doc_id, created = import_url(db, name, warn=_warn)
+            else:
+                doc_id, created = import_file(db, name, warn=_warn)
         except ReaderError as err:
             print(f"bireader: {err}", file=sys.stderr)
             failed += 1
@@ -124,10 +129,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_translate(args: argparse.Namespace) -> int:
     from models.engine import Engine
     from models.packages import find_package, is_test_package
-    from reader.export import check_output_path, export_document, format_for_path
+    from reader.export import check_output_path, export_document, export_options, format_for_path
     from reader.pipeline import import_file, translate_document
     from reader.store import open_db
 
+    options = export_options(args.layout, args.include)  # a bad choice fails before the work
     fmt = args.format or (
         format_for_path(args.output, default=DEFAULT_EXPORT) if args.output else DEFAULT_EXPORT
     )
@@ -153,8 +159,87 @@ def cmd_translate(args: argparse.Namespace) -> int:
     failed = f", {stats.failed} left untranslated (the model returned nothing)" if stats.failed else ""
     print(f"{stats.total} sentences: {stats.cached} from cache, {stats.translated} translated{failed}",
           file=sys.stderr)
-    _write_output(export_document(db, doc_id, engine.model_key, fmt), args.output, fmt)
+    rendered = export_document(db, doc_id, engine.model_key, fmt, options, warn=_warn)
+    _write_output(rendered, args.output, fmt)
     return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Documents from the library to files: several documents go into one file when the format holds
+    several (EPUB, TMX, Anki…), else one file each into the folder OUT. Every target is checked
+    before anything is written, so a refusal leaves all files as they were."""
+    from reader.document import document_view
+    from reader.export import (
+        ExportFailed,
+        check_output_path,
+        export_options,
+        format_for_path,
+        untranslated_warning,
+        write_export,
+    )
+    from reader.formats import Carries
+    from reader.store import get_document, open_db
+
+    options = export_options(args.layout, args.include)
+    db = open_db()
+    docs = [get_document(db, doc_id) for doc_id in dict.fromkeys(args.docs)]  # unknown ids fail here
+    out = args.output
+    folder = os.path.isdir(out) or out.endswith(os.sep)
+    fmt = args.format or (None if folder else format_for_path(out))
+    if fmt is None:
+        raise UsageError("give --format FMT when OUT is a folder (one file per document is written in it)")
+    declared = EXPORT[fmt]
+    combined = len(docs) > 1 and not folder and Carries.MANY_DOCUMENTS in declared.carries
+    if len(docs) > 1 and not combined and not folder:
+        raise ExportFailed(
+            f"{declared.label} holds one document a file: give an existing folder as -o for one file "
+            f"per document, or export the documents one at a time"
+        )
+    if folder:
+        if not os.path.isdir(out):
+            raise ExportFailed(f"Could not write into {out}: the folder does not exist; create it first")
+        targets = [os.path.join(out, f"{d['id']}-{_slug(d['title'])}{declared.suffixes[0]}") for d in docs]
+    else:
+        targets = [out]
+    for target in targets:
+        check_output_path(target)
+        if os.path.isfile(target) and not args.force:
+            raise ExportFailed(f"{target} already exists: add --force to overwrite it (nothing was written)")
+    options = dataclasses.replace(options, db=db)
+    model_key = _export_model_key(db, [d["id"] for d in docs])
+    views = [document_view(db, d["id"], model_key) for d in docs]
+    for view in views:
+        message = untranslated_warning(view) if declared.name != "anki" else None
+        if message:
+            _warn(message)
+    rendered = [declared.write(views, options)] if combined else [declared.write(v, options) for v in views]
+    for target, content in zip(targets, rendered, strict=True):
+        if isinstance(content, str) and not content.endswith("\n"):
+            content += "\n"
+        print(f"Wrote {write_export(target, content)}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _slug(title: str) -> str:
+    from reader.export_anki import slug
+
+    return slug(title)
+
+
+def _export_model_key(db, doc_ids: list[int]) -> str | None:
+    """The model whose translations an export shows: the installed nl→en model when it translated
+    any of these documents, else the model that translated most of their sentences (an imported
+    library's), else None (the reader's own versions only)."""
+    marks = ", ".join("?" * len(doc_ids))
+    counts = dict(db.execute(
+        "SELECT t.model_key, count(*) FROM sentences s JOIN translations t ON t.source_hash = s.source_hash"
+        f" WHERE s.document_id IN ({marks}) GROUP BY t.model_key ORDER BY count(*) DESC, t.model_key",
+        doc_ids,
+    ).fetchall())
+    installed = _model_key_or_none()
+    if installed in counts:
+        return installed
+    return next(iter(counts), None)
 
 
 def cmd_library_list(args: argparse.Namespace) -> int:
@@ -178,6 +263,159 @@ def cmd_library_remove(args: argparse.Namespace) -> int:
     doc = get_document(db, args.id)
     remove_document(db, args.id)
     print(f"Removed {args.id}: {doc['title']}")
+    return EXIT_OK
+
+
+def cmd_annotations_add(args: argparse.Namespace) -> int:
+    """Annotate the first occurrence of --quote in sentence N (numbered as `bireader segment` does)."""
+    from reader.annotations import AnnotationError, add_annotation, side_text
+    from reader.store import document_sentences, open_db
+
+    db = open_db()
+    sentences = document_sentences(db, args.doc)
+    if args.sentence > len(sentences):
+        raise AnnotationError(
+            f"Document {args.doc} has {len(sentences)} sentences, so there is no sentence {args.sentence}: "
+            f"give --sentence from 1 to {len(sentences)} (numbered as `bireader segment` prints them)."
+        )
+    sentence = sentences[args.sentence - 1]
+    text = None
+    if args.side == "en":
+        model_key = _model_key_or_none()
+        text = side_text(db, sentence.id, "en", model_key=model_key) if model_key else None
+        text = text or side_text(db, sentence.id, "en")
+        if not text:
+            raise AnnotationError(
+                f"Sentence {args.sentence} of document {args.doc} has no English translation yet: "
+                "translate the document first, or annotate the Dutch side (--side nl)."
+            )
+    else:
+        text = sentence.text
+    start = text.find(args.quote)
+    if start < 0:
+        language = "English" if args.side == "en" else "Dutch"
+        raise AnnotationError(
+            f"“{args.quote}” does not occur in the {language} text of sentence {args.sentence}: "
+            f"copy the words exactly from “{text}”."
+        )
+    annotation = add_annotation(
+        db, args.doc, sentence.id, args.side, start, start + len(args.quote),
+        note=args.note, colour=args.colour, tags=args.tag, text=text if args.side == "en" else None,
+    )
+    print(f"{annotation.id}\t{args.doc}\t{args.sentence}\t{annotation.side}\t{annotation.exact}")
+    return EXIT_OK
+
+
+ANNOTATIONS_HEADER = "ID\tDOC\tSENTENCE\tSIDE\tSTATE\tCOLOUR\tTAGS\tQUOTE\tNOTE"
+
+
+def _tsv_field(text: str) -> str:
+    """One TSV cell: backslash, tab and line breaks escaped, so a multi-line note stays one row."""
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def cmd_annotations_list(args: argparse.Namespace) -> int:
+    from reader.annotations import list_annotations
+    from reader.store import open_db
+
+    db = open_db()
+    found = list_annotations(db, doc_id=args.doc, tag=args.tag)
+    numbers = {
+        sid: n
+        for (n, sid) in db.execute(
+            "SELECT n, id FROM (SELECT row_number() OVER (PARTITION BY s.document_id ORDER BY p.idx, s.idx)"
+            " AS n, s.id FROM sentences s JOIN paragraphs p ON p.id = s.paragraph_id"
+            " WHERE s.document_id IN (SELECT document_id FROM annotations))"
+            " WHERE id IN (SELECT sentence_id FROM annotations)"
+        )
+    } if found else {}
+    if args.format == "json":
+        print(json.dumps(
+            [{"id": a.id, "document_id": a.document_id, "sentence": numbers.get(a.sentence_id),
+              "sentence_id": a.sentence_id, "side": a.side, "start": a.start, "end": a.end,
+              "exact": a.exact, "prefix": a.prefix, "suffix": a.suffix, "detached": a.detached,
+              "group_id": a.group_id, "note": a.note, "colour": a.colour, "tags": list(a.tags),
+              "created_at": a.created_at, "updated_at": a.updated_at} for a in found],
+            ensure_ascii=False, indent=2,
+        ))
+        return EXIT_OK
+    print(ANNOTATIONS_HEADER)
+    for a in found:
+        tags = "|".join(_tsv_field(t).replace("|", "\\|") for t in a.tags)
+        state = "detached" if a.detached else "attached"
+        print(f"{a.id}\t{a.document_id}\t{numbers.get(a.sentence_id, '')}\t{a.side}\t{state}\t{a.colour}"
+              f"\t{tags}\t{_tsv_field(a.exact)}\t{_tsv_field(a.note)}")
+    if not found:
+        print("No annotations found: add one with `bireader annotations add DOC --sentence N --quote TEXT`.",
+              file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_phrases_add(args: argparse.Namespace) -> int:
+    """Save the words of --quote (in order, gaps allowed: `belde op`) from sentence N."""
+    from reader.phrases import save_phrase, spans_of_quote
+    from reader.store import document_sentences, open_db
+
+    db = open_db()
+    sentences = document_sentences(db, args.doc)
+    if args.sentence > len(sentences):
+        raise UsageError(
+            f"document {args.doc} has {len(sentences)} sentences, so there is no sentence {args.sentence}: "
+            f"give --sentence from 1 to {len(sentences)} (numbered as `bireader segment` prints them)"
+        )
+    sentence = sentences[args.sentence - 1]
+    phrase = save_phrase(db, args.doc, sentence.id, spans_of_quote(sentence.text, args.quote),
+                         status=args.status)
+    print(f"{phrase.id}\t{args.doc}\t{args.sentence}\t{phrase.status}\t{_tsv_field(phrase.nl)}"
+          f"\t{_tsv_field(phrase.en)}")
+    return EXIT_OK
+
+
+PHRASES_HEADER = "ID\tSTATUS\tDUTCH\tENGLISH\tGLOSS\tDOC\tTITLE"
+
+
+def cmd_phrases_list(args: argparse.Namespace) -> int:
+    from reader.phrases import list_phrases
+    from reader.store import open_db
+
+    found = list_phrases(open_db(), status=args.status)
+    if args.format == "json":
+        print(json.dumps([{**p.__dict__, "nl_spans": [list(s) for s in p.nl_spans],
+                           "en_spans": [list(s) for s in p.en_spans]} for p in found],
+                         ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(PHRASES_HEADER)
+    for p in found:
+        doc = "-" if p.document_id is None else p.document_id
+        print(f"{p.id}\t{p.status}\t{_tsv_field(p.nl)}\t{_tsv_field(p.en)}\t{_tsv_field(p.gloss)}"
+              f"\t{doc}\t{_tsv_field(p.document_title)}")
+    if not found:
+        print("No saved phrases found: save one with `bireader phrases add DOC --sentence N --quote TEXT`.",
+              file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    """One hit a line: document id, sentence number, side, text (best first)."""
+    from reader.search import search
+    from reader.stems import words
+    from reader.store import open_db
+
+    if not words(args.query):
+        raise UsageError(
+            f"the query {args.query!r} has no words to search for (quotes, *, - and brackets are "
+            "ignored): give a word, e.g. `bireader search oorlog`"
+        )
+    hits = search(open_db(), args.query, limit=args.limit)
+    if args.format == "json":
+        print(json.dumps([h.__dict__ for h in hits], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for h in hits:
+        doc = "-" if h.document_id is None else h.document_id
+        number = "-" if h.sentence_number is None else h.sentence_number
+        print(f"{doc}\t{number}\t{h.side}\t{_tsv_field(h.text)}")
+    if not hits:
+        print(f"Nothing in the library matches {args.query!r}.", file=sys.stderr)
     return EXIT_OK
 
 
@@ -377,6 +615,17 @@ def _text_argument(what: str) -> Callable[[str], str]:
     return parse
 
 
+def _positive(text: str) -> int:
+    """An argparse type: a whole number from 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"give a whole number from 1, not {text!r}")
+    return value
+
+
 def _suffixes(formats: Iterable[ExportFormat | ImportFormat]) -> str:
     return " ".join(s for f in formats for s in f.suffixes)
 
@@ -409,13 +658,33 @@ def build_parser() -> argparse.ArgumentParser:
                          f"else {DEFAULT_EXPORT}")
     sp.add_argument("-o", "--output", metavar="OUT",
                     help="write to OUT instead of standard output (a FIFO or device is written in place)")
+    sp.add_argument("--layout", choices=["side-by-side", "interleaved"],
+                    help="md, html: Dutch beside English or each paragraph above its English "
+                         "(default: md interleaved, html side by side)")
+    sp.add_argument("--include", metavar="WHAT,…",
+                    help="extra content, comma-separated: user (your version), origin, notes; "
+                         "default: tsv nothing extra, md and html notes")
     sp.add_argument("--from", dest="source", default="nl", help=argparse.SUPPRESS)
     sp.add_argument("--to", dest="target", default="en", help=argparse.SUPPRESS)
 
+    sp = add("export", cmd_export, "write documents from the library to files (see `library list`)")
+    sp.add_argument("docs", nargs="+", type=int, metavar="DOC", help="document ids, as `library list` shows")
+    sp.add_argument("--format", type=str.lower, choices=list(EXPORT),
+                    help=f"default: from the suffix of OUT ({_suffixes(EXPORT.values())})")
+    sp.add_argument("-o", "--output", metavar="OUT", required=True,
+                    help="the file to write; for several documents in a format that holds one, a folder "
+                         "(one file each)")
+    sp.add_argument("--force", action="store_true", help="overwrite files that exist")
+    sp.add_argument("--layout", choices=["side-by-side", "interleaved"], help="md, html: as for translate")
+    sp.add_argument("--include", metavar="WHAT,…", help="tsv, md, html: as for translate")
+
     sp = add("import", cmd_import, "add articles to the library")
+    readable = ", ".join(f"{f.label} ({_suffixes([f])})" for f in IMPORT.values()
+                         if f.reader is not None and f.name != "text")
     later = ", ".join(f"{f.label} ({_suffixes([f])})" for f in IMPORT.values() if f.reader is None)
     sp.add_argument("files", nargs="+", metavar="FILE",
-                    help=f"plain-text articles ({_suffixes([IMPORT['text']])} or any other name)"
+                    help=f"articles: plain text ({_suffixes([IMPORT['text']])} or any other name), "
+                         f"{readable}, or a web page's address (http:// or https://, downloaded)"
                          + (f"; not read yet: {later}" if later else ""))
 
     sp = add("segment", cmd_segment, "print an article one sentence per line")
@@ -440,6 +709,50 @@ def build_parser() -> argparse.ArgumentParser:
     rm = lsub.add_parser("remove", help="remove a document (cached translations stay)")
     rm.add_argument("id", type=int)
     rm.set_defaults(func=cmd_library_remove)
+
+    ann = sub.add_parser("annotations", help="add or list annotations (notes on the text)")
+    asub = ann.add_subparsers(dest="action", metavar="ACTION", required=True)
+    sp = asub.add_parser("add", help="annotate a quote in one sentence of a document")
+    sp.add_argument("doc", type=int, metavar="DOC", help="document id (see `bireader library list`)")
+    sp.add_argument("--sentence", type=_positive, required=True, metavar="N",
+                    help="the sentence's number, from 1, in `bireader segment` order")
+    sp.add_argument("--side", choices=["nl", "en"], default="nl",
+                    help="annotate the Dutch text (default) or the English shown")
+    sp.add_argument("--quote", required=True, type=_text_argument("the words to annotate"),
+                    help="words of that sentence (the first occurrence is annotated)")
+    sp.add_argument("--note", default="", help="the note (plain text)")
+    sp.add_argument("--tag", action="append", default=[], metavar="T",
+                    help="a tag; repeat for several (a comma is part of the tag)")
+    sp.add_argument("--colour", "--color", default="yellow",
+                    help="yellow (default), green, blue, pink or purple")
+    sp.set_defaults(func=cmd_annotations_add)
+    sp = asub.add_parser("list", help="list annotations of one document or the whole library")
+    sp.add_argument("doc", type=int, nargs="?", metavar="DOC", help="document id (default: all)")
+    sp.add_argument("--tag", metavar="T", help="only annotations with this tag")
+    sp.add_argument("--format", type=str.lower, choices=["tsv", "json"], default="tsv")
+    sp.set_defaults(func=cmd_annotations_list)
+
+    phr = sub.add_parser("phrases", help="save or list Dutch phrases to learn")
+    psub = phr.add_subparsers(dest="action", metavar="ACTION", required=True)
+    sp = psub.add_parser("add", help="save a Dutch phrase of one sentence, with its context")
+    sp.add_argument("doc", type=int, metavar="DOC", help="document id (see `bireader library list`)")
+    sp.add_argument("--sentence", type=_positive, required=True, metavar="N",
+                    help="the sentence's number, from 1, in `bireader segment` order")
+    sp.add_argument("--quote", required=True, type=_text_argument("the Dutch words to save"),
+                    help="the Dutch words as in the sentence; words with others between them in order"
+                         " (`belde op` for `belde … op`)")
+    sp.add_argument("--status", choices=["new", "learning", "known"], default="new")
+    sp.set_defaults(func=cmd_phrases_add, parser=sp)
+    sp = psub.add_parser("list", help="list saved phrases, oldest first")
+    sp.add_argument("--status", choices=["new", "learning", "known"], help="only phrases with this status")
+    sp.add_argument("--format", type=str.lower, choices=["tsv", "json"], default="tsv")
+    sp.set_defaults(func=cmd_phrases_list)
+
+    sp = add("search", cmd_search, "search the whole library: Dutch, translations, notes, phrases")
+    sp.add_argument("query", metavar="QUERY", help="words (all must match; inflections and accents too)")
+    sp.add_argument("--format", type=str.lower, choices=["tsv", "json"], default="tsv")
+    sp.add_argument("--limit", type=_positive, default=100, metavar="N", help="at most N hits (default 100)")
+    sp.set_defaults(parser=sp)
 
     mod = sub.add_parser("models", help="manage translation packages")
     msub = mod.add_subparsers(dest="action", metavar="ACTION", required=True)

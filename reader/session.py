@@ -10,6 +10,13 @@ hands it to the subscribers, synchronously, on the calling (GUI) thread, in the 
 Operations that write the library take the caller's ``db`` (the GUI thread's connection) and
 change the state only after the write succeeded; results of workers (translations, alignment
 tables) arrive after the worker saved them. Qt-free.
+
+Annotations are part of the state: ``annotate``, ``edit_annotation``, ``delete_annotation``,
+``restore_annotation`` and ``reattach`` write them; when an operation changes a sentence's English,
+its English annotations are re-anchored (``reader.annotations.reanchor``) and the ``Changes`` name
+them. Operations that learn of new English from a worker take an optional ``db``: without it (or
+on a read-only library) the annotations move in memory only, and opening the document again
+re-anchors them in the library.
 """
 
 from __future__ import annotations
@@ -20,9 +27,11 @@ from typing import TYPE_CHECKING, Protocol
 
 from sqlite_utils import Database
 
+from reader import annotations as notes
 from reader import store
+from reader.annotations import Annotation
 from reader.document import ALTERNATIVE, MODEL, USER, DocumentView, SentenceView, document_view
-from reader.errors import StoreError
+from reader.errors import ReaderError, StoreError
 from reader.store import CachedText
 
 if TYPE_CHECKING:
@@ -47,7 +56,8 @@ class Changes:
     ``text``: the English shown. ``origin``: whose English is shown (model, user, alternative,
     none). ``machine``: the model's translation, shown or not (an edit may hide it).
     ``alignment``: the word table (installed, or dropped because the English changed).
-    ``document``: everything (the document was loaded again).
+    ``document``: everything (the document was loaded again). ``annotations``: by annotation id,
+    those added, edited, deleted, restored or re-anchored.
     """
 
     text: frozenset[int] = frozenset()
@@ -55,9 +65,12 @@ class Changes:
     machine: frozenset[int] = frozenset()
     alignment: frozenset[int] = frozenset()
     document: bool = False
+    annotations: frozenset[int] = frozenset()
 
     def __bool__(self) -> bool:
-        return self.document or bool(self.text or self.origin or self.machine or self.alignment)
+        return self.document or bool(
+            self.text or self.origin or self.machine or self.alignment or self.annotations
+        )
 
     def sentences(self) -> frozenset[int]:
         """Every sentence this touched."""
@@ -70,10 +83,12 @@ class _Delta:
     origin: set[int] = field(default_factory=set)
     machine: set[int] = field(default_factory=set)
     alignment: set[int] = field(default_factory=set)
+    annotations: set[int] = field(default_factory=set)
 
     def freeze(self) -> Changes:
         return Changes(
-            frozenset(self.text), frozenset(self.origin), frozenset(self.machine), frozenset(self.alignment)
+            frozenset(self.text), frozenset(self.origin), frozenset(self.machine), frozenset(self.alignment),
+            annotations=frozenset(self.annotations),
         )
 
 
@@ -83,17 +98,22 @@ Subscriber = Callable[[Changes], None]
 class DocumentSession:
     """The open document: paragraphs, sentences, the model's and the reader's English, word tables."""
 
-    def __init__(self, view: DocumentView) -> None:
+    def __init__(self, view: DocumentView, annotations: Iterable[Annotation] = ()) -> None:
         self.document = view
         self._sentences: dict[int, SentenceView] = {s.id: s for s in view.sentences()}
         self._tables: dict[int, SentenceWords] = {}
         self._subscribers: list[Subscriber] = []
+        self._order = {sid: k for k, sid in enumerate(self._sentences)}
+        self._annotations: dict[int, Annotation] = {a.id: a for a in annotations}
 
     @classmethod
     def open(cls, db: Database, doc_id: int, model_key: str | None) -> DocumentSession:
-        """Load a document (English text only: no tokens, no attention). An unknown or removed
+        """Load a document (English text only: no tokens, no attention) and its annotations,
+        re-anchoring those whose English changed while it was closed. An unknown or removed
         document raises ``StoreError``."""
-        return cls(document_view(db, doc_id, model_key))
+        session = cls(document_view(db, doc_id, model_key), notes.document_annotations(db, doc_id))
+        session._follow(db, notes.stale(db, doc_id, session._shown_texts()), _Delta())
+        return session
 
     # ----------------------------------------------------------------- reading
 
@@ -162,6 +182,22 @@ class DocumentSession:
     def tables(self) -> dict[int, SentenceWords]:
         return dict(self._tables)
 
+    def annotations(self, sentence_id: int | None = None) -> list[Annotation]:
+        """The annotations (of one sentence, or all) in reading order: Dutch before English."""
+        chosen = [a for a in self._annotations.values() if sentence_id in (None, a.sentence_id)]
+        order = self._order
+        return sorted(chosen, key=lambda a: (order.get(a.sentence_id, -1), a.side == "en", a.start, a.id))
+
+    def annotation(self, ann_id: int) -> Annotation:
+        """One annotation; ``AnnotationError`` when the document has none of that id."""
+        try:
+            return self._annotations[ann_id]
+        except KeyError:
+            raise notes.AnnotationError(
+                f"There is no annotation {ann_id} in the open document “{self.document.title}”: "
+                "refresh the list of annotations."
+            ) from None
+
     # ----------------------------------------------------------------- observers
 
     def subscribe(self, fn: Subscriber) -> Callable[[], None]:
@@ -183,16 +219,20 @@ class DocumentSession:
 
     # ----------------------------------------------------------------- operations
 
-    def translations_arrived(self, results: Mapping[int, MachineTranslation]) -> Changes:
+    def translations_arrived(
+        self, results: Mapping[int, MachineTranslation], db: Database | None = None
+    ) -> Changes:
         """The model's translations of some sentences (a finished batch, already saved by the
         worker). A sentence showing the reader's version keeps showing it. Sentences of other
-        documents and empty translations are ignored."""
+        documents and empty translations are ignored. English annotations of sentences whose
+        English changed are re-anchored (in the library through ``db`` when given)."""
         delta = _Delta()
         for sid, result in results.items():
             s = self._sentences.get(sid)
             if s is None or not result.target.strip() or s.machine == result.target:
                 continue
             self._change(s, delta, translation=_text_of(result))
+        self._follow(db, delta.text, delta)
         return self._publish(delta.freeze())
 
     def edit(self, db: Database, sentence_id: int, text: str) -> Changes:
@@ -204,7 +244,7 @@ class DocumentSession:
         if s.user_text == text and s.user_origin == USER:
             return Changes()
         store.set_user_translation(db, sentence_id, text, origin=USER)
-        return self._publish(self._apply(s, user_text=text, user_origin=USER))
+        return self._publish(self._apply(s, db, user_text=text, user_origin=USER))
 
     def revert_to_machine(self, db: Database, sentence_id: int) -> Changes:
         """Drop the reader's version: the model's translation is shown again (or none yet)."""
@@ -212,7 +252,7 @@ class DocumentSession:
         store.set_user_translation(db, sentence_id, None)
         if s.user_text is None:
             return Changes()
-        return self._publish(self._apply(s, user_text=None, user_origin=USER))
+        return self._publish(self._apply(s, db, user_text=None, user_origin=USER))
 
     def choose_alternative(self, db: Database, sentence_id: int, text: str) -> Changes:
         """Keep one of the model's alternatives as the sentence's translation.
@@ -229,11 +269,12 @@ class DocumentSession:
         if text == s.machine:
             return self.revert_to_machine(db, sentence_id)
         store.set_user_translation(db, sentence_id, text, origin=ALTERNATIVE)
-        return self._publish(self._apply(s, user_text=text, user_origin=ALTERNATIVE))
+        return self._publish(self._apply(s, db, user_text=text, user_origin=ALTERNATIVE))
 
-    def retranslated(self, result: RetranslateResult) -> Changes:
+    def retranslated(self, result: RetranslateResult, db: Database | None = None) -> Changes:
         """A retranslation the worker saved: the model's new text, and the reader's version
-        removed if the reader asked to replace it."""
+        removed if the reader asked to replace it. English annotations follow the new English
+        (in the library through ``db`` when given)."""
         s = self.sentence(result.sentence_id)
         delta = _Delta()
         translation = s.translation
@@ -243,6 +284,7 @@ class DocumentSession:
         if result.edit_replaced:
             user_text, user_origin = None, USER
         self._change(s, delta, translation=translation, user_text=user_text, user_origin=user_origin)
+        self._follow(db, delta.text, delta)
         return self._publish(delta.freeze())
 
     def alignment_ready(self, tables: Mapping[int, SentenceWords]) -> Changes:
@@ -262,6 +304,9 @@ class DocumentSession:
         view = document_view(db, self.doc_id, model_key)
         self.document = view
         self._sentences = {s.id: s for s in view.sentences()}
+        self._order = {sid: k for k, sid in enumerate(self._sentences)}
+        self._annotations = {a.id: a for a in notes.document_annotations(db, self.doc_id)}
+        self._follow(db, notes.stale(db, self.doc_id, self._shown_texts()), _Delta())
         self._tables = {
             sid: t
             for sid, t in self._tables.items()
@@ -271,9 +316,10 @@ class DocumentSession:
 
     # ----------------------------------------------------------------- state changes
 
-    def _apply(self, s: SentenceView, **values) -> Changes:
+    def _apply(self, s: SentenceView, db: Database | None, **values) -> Changes:
         delta = _Delta()
         self._change(s, delta, **values)
+        self._follow(db, delta.text, delta)
         return delta.freeze()
 
     def _change(self, s: SentenceView, delta: _Delta, **values) -> None:
@@ -290,6 +336,125 @@ class DocumentSession:
             delta.origin.add(s.id)
         if s.machine != before[2]:
             delta.machine.add(s.id)
+
+
+    # ----------------------------------------------------------------- annotations
+
+    def annotate(
+        self,
+        db: Database,
+        sentence_id: int,
+        side: str,
+        start: int,
+        end: int,
+        *,
+        note: str = "",
+        colour: str = "yellow",
+        tags: Iterable[str] = (),
+    ) -> Changes:
+        """Annotate ``start:end`` of a sentence's Dutch or (shown) English text."""
+        s = self.sentence(sentence_id)
+        a = notes.add_annotation(
+            db, self.doc_id, sentence_id, side, start, end, note=note, colour=colour, tags=tags,
+            text=s.final if side == "en" else None,
+        )
+        return self._annotations_changed([a])
+
+    def annotate_range(
+        self,
+        db: Database,
+        side: str,
+        first: tuple[int, int],
+        last: tuple[int, int],
+        *,
+        note: str = "",
+        colour: str = "yellow",
+        tags: Iterable[str] = (),
+    ) -> Changes:
+        """Annotate a selection across sentences (and paragraphs): one piece per sentence, one
+        group (see ``reader.annotations.add_annotation_range``)."""
+        for sid, _ in (first, last):
+            self.sentence(sid)
+        texts = {sid: s.final for sid, s in self._sentences.items() if s.final}
+        pieces = notes.add_annotation_range(
+            db, self.doc_id, side, first, last, note=note, colour=colour, tags=tags, texts=texts
+        )
+        return self._annotations_changed(pieces)
+
+    def edit_annotation(
+        self,
+        db: Database,
+        ann_id: int,
+        *,
+        note: str | None = None,
+        colour: str | None = None,
+        tags: Iterable[str] | None = None,
+    ) -> Changes:
+        """Change an annotation's note, colour or tags (None: unchanged); the other pieces of
+        its selection change with it."""
+        a = self.annotation(ann_id)
+        notes.update_annotation(db, ann_id, note=note, colour=colour, tags=tags)
+        ids = [ann_id] if a.group_id is None else [
+            b.id for b in self._annotations.values() if b.group_id == a.group_id
+        ]
+        return self._annotations_changed([notes.get_annotation(db, i) for i in ids])
+
+    def delete_annotation(self, db: Database, ann_id: int) -> Changes:
+        """Delete one annotation; read ``annotation(ann_id)`` first to be able to restore it."""
+        self.annotation(ann_id)
+        notes.delete_annotation(db, ann_id)
+        del self._annotations[ann_id]
+        return self._publish(Changes(annotations=frozenset({ann_id})))
+
+    def restore_annotation(self, db: Database, annotation: Annotation) -> Changes:
+        """Undo a delete: the annotation comes back under its id, on the English shown now."""
+        s = self.sentence(annotation.sentence_id)
+        a = notes.restore_annotation(db, annotation, text=s.final if annotation.side == "en" else None)
+        return self._annotations_changed([a])
+
+    def reattach(self, db: Database, ann_id: int, start: int, end: int) -> Changes:
+        """Put an annotation (a detached one) on newly selected text of its sentence and side."""
+        a = self.annotation(ann_id)
+        s = self.sentence(a.sentence_id)
+        b = notes.reattach(db, ann_id, start, end, text=s.final if a.side == "en" else None)
+        return self._annotations_changed([b])
+
+    def _annotations_changed(self, changed: Iterable[Annotation]) -> Changes:
+        ids = set()
+        for a in changed:
+            self._annotations[a.id] = a
+            ids.add(a.id)
+        return self._publish(Changes(annotations=frozenset(ids)))
+
+    def _shown_texts(self) -> dict[int, str]:
+        return {sid: s.final for sid, s in self._sentences.items() if s.final}
+
+    def _follow(self, db: Database | None, sentence_ids: Iterable[int], delta: _Delta) -> None:
+        """Re-anchor the English annotations of sentences whose English changed, in the library
+        when ``db`` can write, else in memory (the library catches up when the document is
+        opened again). A sentence showing no English keeps its annotations as they are."""
+        for sid in sentence_ids:
+            text = self.shown(sid)
+            mine = [a for a in self._annotations.values() if a.sentence_id == sid and a.side == "en"]
+            if not text or not mine:
+                continue
+            fresh: list[Annotation] | None = None
+            if db is not None and not store.is_read_only(db):
+                try:
+                    notes.reanchor(db, self.doc_id, sid, text)
+                    fresh = [notes.get_annotation(db, a.id) for a in mine]
+                except ReaderError:
+                    fresh = None  # e.g. a busy library: follow in memory, caught up on reopening
+            if fresh is None:
+                fresh = [notes.relocate(a, text) for a in mine]
+            for b in fresh:
+                if _anchor(b) != _anchor(self._annotations[b.id]):
+                    delta.annotations.add(b.id)
+                self._annotations[b.id] = b
+
+
+def _anchor(a: Annotation) -> tuple:
+    return a.start, a.end, a.exact, a.prefix, a.suffix, a.detached
 
 
 def _text_of(result: MachineTranslation) -> CachedText:
