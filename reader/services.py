@@ -169,9 +169,11 @@ def align_pair(
     model_key: str | None,
     engine: LazyEngine | None = None,
     dictionary: Dictionary | None = None,
+    sentence_id: int | None = None,
 ) -> Alignment:
     """One sentence pair's alignment, with the model's cached attention when ``en`` is the model's
-    own translation (read here, in the worker: opening a document reads no attention)."""
+    own translation (read here, in the worker: opening a document reads no attention), and the
+    reader's corrected links of ``sentence_id`` applied."""
     from reader.alignments import sentence_alignment
 
     cached = None
@@ -179,5 +181,6 @@ def align_pair(
         key = store.source_hash(nl)
         cached = store.get_cached(db, model_key, [key]).get(key)
     return sentence_alignment(
-        db, nl, en, cached=cached, engine=engine, dictionary=dictionary, model_key=model_key
+        db, nl, en, cached=cached, engine=engine, dictionary=dictionary, model_key=model_key,
+        sentence_id=sentence_id,
     )

@@ -82,6 +82,7 @@ class SentenceActions:
             menu.addSeparator()
             a = menu.addAction(f"Look Up “{word.text}”", lambda: w.words.look_up(word))
             a.setShortcut(QKeySequence(LOOK_UP_SHORTCUT))
+        w.annotating.extend_menu(menu, sid, global_pos)
         menu.popup(global_pos)
         self.menu = menu
 
@@ -171,7 +172,7 @@ class SentenceActions:
         def done(result: RetranslateResult) -> None:
             if doc_id != w.doc_id or w.session is None:
                 return
-            w.session.retranslated(result)
+            w.session.retranslated(result, db=None if w.read_only else w.db)
             w.statusBar().showMessage(retranslate_message(result), 5000)
             w.retranslated.emit(sid)
 

@@ -126,7 +126,7 @@ class TranslationController:
     def _results(self, doc_id: int, results: dict[int, CachedText]) -> None:
         w = self.window
         if doc_id == w.doc_id and w.session is not None:
-            w.session.translations_arrived(results)
+            w.session.translations_arrived(results, db=None if w.read_only else w.db)
 
     def session_changed(self, changes: Changes) -> None:
         """Sentences gained or lost their English: the sidebar's "Done" share follows."""

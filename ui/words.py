@@ -200,7 +200,10 @@ class WordTools(QObject):
         def work(ctx: TaskContext) -> dict[int, SentenceWords]:
             dictionary, _ = holder.get()
             with store.connection(db_path) as db:
-                alignment = align_pair(db, nl, en, model_key=model_key, engine=engine, dictionary=dictionary)
+                alignment = align_pair(
+                    db, nl, en, model_key=model_key, engine=engine, dictionary=dictionary,
+                    sentence_id=sentence_id,
+                )
             return build_tables({sentence_id: alignment}, texts)
 
         return self.runner.run(
