@@ -17,11 +17,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Literal
 
 if TYPE_CHECKING:
+    from sqlite_utils import Database
+
     from reader.document import DocumentView
     from reader.importer import ParsedArticle
 
 __all__ = [
-    "DEFAULT_EXPORT", "EXPORT", "IMPORT", "Carries", "ExportFormat", "ImportFormat", "Rendered",
+    "DEFAULT_EXPORT", "EXPORT", "IMPORT", "LAYOUTS", "Carries", "ExportFormat", "ExportOptions",
+    "ImportFormat", "Rendered",
     "StreamWriter", "export_choice", "export_dialog_filter", "export_for_filter", "export_names",
     "export_for_suffix", "files_to_import", "import_dialog_filter", "import_format_for",
     "import_suffixes",
@@ -57,6 +60,29 @@ CARRIES_WORDS = {
 }
 
 
+LAYOUTS = ("side-by-side", "interleaved")
+INCLUDES = ("user", "origin", "notes")  # extra content a format may add when asked (--include)
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What the command line (``--layout``, ``--include``) and the window's export choices ask of
+    a writer that declares ``options``; a writer ignores what it cannot hold.
+
+    None means the format's own default: ``layout`` interleaved for Markdown, side by side for HTML
+    (as in the window); ``include`` nothing extra for TSV, the notes for Markdown and HTML.
+    ``db`` is the library the view was read from, for writers that add what the view lacks
+    (alignments, annotations); None exports the view alone.
+    """
+
+    layout: Literal["side-by-side", "interleaved"] | None = None
+    include: frozenset[str] | None = None
+    db: Database | None = None
+
+    def includes(self, what: str, default: bool = False) -> bool:
+        return default if self.include is None else what in self.include
+
+
 def _load(ref: str) -> Callable:
     module, _, name = ref.partition(":")
     return getattr(importlib.import_module(module), name)
@@ -73,8 +99,13 @@ class ExportFormat:
     output: Literal["text", "binary", "stream"]
     carries: Carries
     writer: str  # "module:function", a function of a DocumentView returning ``Rendered``
+    # The ExportOptions fields it reads ("layout", "include"); a writer declaring any is called as
+    # writer(view, options), one declaring none as writer(view).
+    options: tuple[str, ...] = ()
 
-    def write(self, view: DocumentView) -> Rendered:
+    def write(self, view: DocumentView, options: ExportOptions | None = None) -> Rendered:
+        if self.options:
+            return _load(self.writer)(view, options or ExportOptions())
         return _load(self.writer)(view)
 
     @property
@@ -115,16 +146,29 @@ class ImportFormat:
 # ---------------------------------------------------------------- export
 
 _EXPORTS = (
+    # Whose version and the notes go in extra columns only when asked (--include): not by default.
     ExportFormat("tsv", "Tab-separated values", (".tsv",), "text",
-                 Carries.USER_VERSIONS, "reader.export:to_tsv"),
+                 Carries.USER_VERSIONS, "reader.export:to_tsv", ("include",)),
     ExportFormat("md", "Markdown", (".md", ".markdown"), "text",
-                 Carries.USER_VERSIONS | Carries.ORIGIN | Carries.STRUCTURE | Carries.METADATA,
-                 "reader.export:to_markdown"),
+                 Carries.USER_VERSIONS | Carries.ORIGIN | Carries.STRUCTURE | Carries.METADATA
+                 | Carries.ANNOTATIONS, "reader.export:to_markdown", ("layout", "include")),
+    ExportFormat("html", "Web page", (".html", ".htm"), "text",
+                 Carries.USER_VERSIONS | Carries.ORIGIN | Carries.STRUCTURE | Carries.METADATA
+                 | Carries.ALIGNMENT | Carries.ANNOTATIONS, "reader.export_html:to_html",
+                 ("layout", "include")),
     ExportFormat("txt", "Plain text", (".txt",), "text",
                  Carries.USER_VERSIONS | Carries.STRUCTURE | Carries.METADATA, "reader.export:to_text"),
     ExportFormat("json", "JSON", (".json",), "text",
-                 Carries.USER_VERSIONS | Carries.ORIGIN | Carries.STRUCTURE | Carries.METADATA,
-                 "reader.export:to_json"),
+                 Carries.USER_VERSIONS | Carries.ORIGIN | Carries.STRUCTURE | Carries.METADATA
+                 | Carries.ALIGNMENT | Carries.ANNOTATIONS, "reader.export_json:to_json", ("db",)),
+    ExportFormat("tmx", "TMX translation memory", (".tmx",), "text",
+                 Carries.USER_VERSIONS | Carries.ORIGIN | Carries.MANY_DOCUMENTS,
+                 "reader.export_tmx:to_tmx"),
+    ExportFormat("epub", "EPUB e-book", (".epub",), "stream",
+                 Carries.USER_VERSIONS | Carries.STRUCTURE | Carries.METADATA | Carries.MANY_DOCUMENTS,
+                 "reader.export_epub:to_epub"),
+    ExportFormat("anki", "Anki flashcards of saved phrases", (".apkg",), "stream",
+                 Carries.MANY_DOCUMENTS, "reader.export_anki:to_anki", ("db",)),
 )
 EXPORT: dict[str, ExportFormat] = {f.name: f for f in _EXPORTS}
 DEFAULT_EXPORT = "tsv"
@@ -191,18 +235,14 @@ HTML_REFUSAL = (
 
 _IMPORTS = (
     # Plain text first: a file no other format claims is read as text, as it always was.
-    ImportFormat("text", "Text files", (".txt", ".text", ".md"), "reader.importer:read_text"),
-    ImportFormat("html", "Web pages", (".html", ".htm", ".xhtml"), None, _looks_like_html, HTML_REFUSAL),
-    ImportFormat(
-        "epub", "EPUB books", (".epub",), None, _looks_like_epub,
-        "{name} is an EPUB book, which cannot be imported yet: save the chapter you want to read as "
-        "plain text (.txt) and import that",
-    ),
-    ImportFormat(
-        "json", "bilingual-reader JSON", (".json",), None, _looks_like_our_json,
-        "{name} is a bilingual-reader JSON export, which cannot be imported yet: import the article's "
-        "original text file instead",
-    ),
+    ImportFormat("text", "Text files", (".txt", ".text"), "reader.importer:read_text"),
+    ImportFormat("markdown", "Markdown", (".md", ".markdown"), "reader.import_markdown:read_markdown"),
+    ImportFormat("html", "Web pages", (".html", ".htm", ".xhtml"), "reader.import_html:read_html",
+                 _looks_like_html),
+    ImportFormat("epub", "EPUB books", (".epub",), "reader.import_epub:read_epub", _looks_like_epub),
+    # Another program's .json is read as text, as before (reader.import_json hands it on).
+    ImportFormat("json", "bilingual-reader JSON", (".json",), "reader.import_json:read_json",
+                 _looks_like_our_json),
 )
 IMPORT: dict[str, ImportFormat] = {f.name: f for f in _IMPORTS}
 TEXT_IMPORT = "text"

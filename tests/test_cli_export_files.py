@@ -21,6 +21,7 @@ from tests.helpers_store import make_article
 from .conftest import SEED
 
 WAIT_MS = 60_000
+MD_START = "*2022-03*\n\nVoor het eerst"  # the seed in Markdown: its date, then its first paragraph
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -84,19 +85,19 @@ def test_the_format_follows_the_output_suffix(capsys, tiny_package, tmp_path):
     code, _, err = run(capsys, "translate", str(SEED), "-o", str(out))
     assert code == 0, err
     text = out.read_text(encoding="utf-8")
-    assert text.startswith("# ") and "\t" not in text  # Markdown, not TSV
+    assert text.startswith(MD_START) and "\t" not in text  # Markdown, not TSV
     assert "> " in text
     upper = tmp_path / "seed.JSON"
     code, _, err = run(capsys, "translate", str(SEED), "-o", str(upper))
     assert code == 0, err
-    assert json.loads(upper.read_text(encoding="utf-8"))["format"] == "bilingual-reader/1"
+    assert json.loads(upper.read_text(encoding="utf-8"))["format"] == "bilingual-reader/2"
 
 
 def test_an_explicit_format_wins_and_is_case_insensitive(capsys, tiny_package, tmp_path):
     out = tmp_path / "notes.txt"
     code, _, err = run(capsys, "translate", str(SEED), "--format", "MD", "-o", str(out))
     assert code == 0, err
-    assert out.read_text(encoding="utf-8").startswith("# ")
+    assert out.read_text(encoding="utf-8").startswith(MD_START)
     code, stdout, err = run(capsys, "translate", str(SEED), "--format", "Json")
     assert code == 0, err
     assert json.loads(stdout)["paragraphs"]
@@ -158,7 +159,7 @@ def test_a_symlink_to_a_fifo_is_written_through(capsys, tiny_package, tmp_path):
         data = reader.finish()
     assert code == 0, err
     assert link.is_symlink() and stat.S_ISFIFO(os.stat(link).st_mode)
-    assert data.decode("utf-8").startswith("# ")  # the link's .md suffix chose Markdown
+    assert data.decode("utf-8").startswith(MD_START)  # the link's .md suffix chose Markdown
 
 
 def test_a_fifo_nobody_reads_is_refused_not_waited_on(capsys, tiny_package, folder):
@@ -236,4 +237,4 @@ def test_the_windows_export_writes_with_the_users_permissions(empty_packages, ma
         window.export_document(out)
     assert sig.args == [out]
     assert stat.S_IMODE(out.stat().st_mode) == 0o644
-    assert out.read_text(encoding="utf-8").startswith("# ")
+    assert out.read_text(encoding="utf-8").startswith(MD_START)

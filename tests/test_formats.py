@@ -49,8 +49,10 @@ ENGLISH = [
     "No agreements were made.",
 ]
 # How each format shows what its flags promise; a format declared later needs its line here.
-LIST_ITEM = {"md": "- Oekraïne", "txt": "- Oekraïne", "json": '"kind": "list_item"'}
-USERS_MARK = {"md": EDIT_MARK, "json": '"origin": "user"'}
+LIST_ITEM = {"md": "- Oekraïne", "txt": "- Oekraïne", "json": '"kind": "list_item"', "html": "<li>Oekraïne",
+             "epub": '<li><p class="nl">Oekraïne'}
+USERS_MARK = {"md": EDIT_MARK, "json": '"origin": "user"', "html": EDIT_MARK,
+              "tmx": '<prop type="x-origin">user</prop>'}
 
 
 @pytest.fixture
@@ -65,14 +67,37 @@ def edited(db):
 
 
 def _read_back(fmt: formats.ExportFormat, path: Path) -> str:
+    if fmt.name == "html":  # without the word and sentence spans the text reads whole
+        return re.sub(r"</?span[^>]*>", "", path.read_text(encoding="utf-8"))
     if fmt.output == "text":
         return path.read_text(encoding="utf-8")
+    if fmt.name == "epub":  # the chapter's XHTML
+        with zipfile.ZipFile(path) as z:
+            return z.read("EPUB/chapter-1.xhtml").decode("utf-8")
+    if fmt.name == "anki":  # the notes' cloze texts, in order (one saved phrase per sentence)
+        import sqlite3
+
+        collection = path.with_suffix(".anki2")
+        with zipfile.ZipFile(path) as z:
+            collection.write_bytes(z.read("collection.anki2"))
+        con = sqlite3.connect(collection)
+        try:
+            fields = [row[0].split("\x1f")[0] for row in con.execute("SELECT flds FROM notes ORDER BY id")]
+        finally:
+            con.close()
+        return "\n".join(re.sub(r"\{\{c1::([^:}]*)(?:::[^}]*)?\}\}", r"\1", f) for f in fields)
     pytest.fail(f"{fmt.name} writes {fmt.output}: add a read-back of its content to this test")
 
 
 @pytest.mark.parametrize("name", list(EXPORT))
 def test_every_declared_format_writes_the_document_through_the_registry(db, edited, tmp_path, name):
     fmt = EXPORT[name]
+    if name == "anki":  # flashcards are made of saved phrases: one (its first word) per sentence
+        from reader.phrases import save_phrase
+
+        for row in document_sentences(db, edited):
+            save_phrase(db, edited, row.id, [(0, row.text.find(" ") if " " in row.text else len(row.text))],
+                        dictionary=None)
     out = export_to_file(db, edited, None, tmp_path / f"artikel{fmt.suffixes[0]}")  # format from suffix
     text = _read_back(fmt, out)
     dutch = [text.find(s) for s in DUTCH]
@@ -87,7 +112,8 @@ def test_every_declared_format_writes_the_document_through_the_registry(db, edit
         assert LIST_ITEM[name] in text
     if Carries.ORIGIN in fmt.carries:
         assert USERS_MARK[name] in text
-    assert out.read_bytes() == export_document(db, edited, None, name).encode("utf-8")
+    if fmt.output == "text":
+        assert out.read_bytes() == export_document(db, edited, None, name).encode("utf-8")
 
 
 def test_every_suffix_of_every_format_picks_that_format_in_any_case(db, edited, tmp_path):
@@ -107,12 +133,15 @@ def test_the_command_lines_format_choices_are_the_registrys_names():
         assert all(s in action.help for s in fmt.suffixes)  # the help names every suffix
     importer = parser._subparsers._group_actions[0].choices["import"]
     files = next(a for a in importer._actions if a.dest == "files")
-    assert ".txt .text .md" in files.help and ".epub" in files.help
+    assert ".txt .text" in files.help and ".md .markdown" in files.help and ".epub" in files.help
+    assert "http:// or https://" in files.help
 
 
 def test_the_save_dialogs_filters_come_from_the_registry():
     assert formats.export_dialog_filter() == (
-        "Tab-separated values (*.tsv);;Markdown (*.md *.markdown);;Plain text (*.txt);;JSON (*.json)"
+        "Tab-separated values (*.tsv);;Markdown (*.md *.markdown);;Web page (*.html *.htm);;"
+        "Plain text (*.txt);;JSON (*.json);;TMX translation memory (*.tmx);;EPUB e-book (*.epub);;"
+        "Anki flashcards of saved phrases (*.apkg)"
     )
     for line, fmt in zip(formats.export_dialog_filter().split(";;"), EXPORT.values(), strict=True):
         assert formats.export_for_filter(line) is fmt
@@ -137,7 +166,11 @@ def test_the_window_uses_the_registrys_filters(qapp):
     from ui import main_window
 
     assert main_window.TEXT_FILTER == formats.import_dialog_filter()
-    assert main_window.TEXT_FILTER == "Text files (*.txt *.text *.md);;All files (*)"
+    assert main_window.TEXT_FILTER.startswith(
+        "Text files (*.txt *.text);;Markdown (*.md *.markdown);;Web pages (*.html *.htm *.xhtml);;"
+        "EPUB books (*.epub);;"
+    )
+    assert main_window.TEXT_FILTER.endswith(";;All files (*)")
     assert main_window.export_format("/d/x.markdown", "JSON (*.json)") == "md"
 
 
@@ -145,9 +178,11 @@ def test_an_unknown_export_suffix_falls_back_as_before(db, edited, tmp_path):
     assert format_for_path("/d/a.docx", default="tsv") == "tsv"
     folder = tmp_path / "exports"
     folder.mkdir()
-    with pytest.raises(ExportFailed, match=r"'a\.docx': name it \.tsv, \.md, \.txt or \.json, or choose"):
+    with pytest.raises(ExportFailed, match=r"'a\.docx': name it \.tsv, \.md, \.html, \.txt, \.json, \.tmx, "
+                                           r"\.epub or \.apkg, or choose"):
         export_to_file(db, edited, None, folder / "a.docx")
-    with pytest.raises(ExportFailed, match="Unknown export format 'docx': choose one of tsv, md, txt, json"):
+    with pytest.raises(ExportFailed, match="Unknown export format 'docx': choose one of tsv, md, html, txt, "
+                                           "json, tmx, epub, anki"):
         export_document(db, edited, None, "docx")
     assert not list(folder.iterdir())
 
@@ -233,11 +268,13 @@ def _epub(path: Path) -> Path:
 
 def test_plain_text_is_the_first_reader_and_the_open_dialog_offers_what_can_be_read():
     assert next(iter(IMPORT)) == "text"
-    assert formats.import_suffixes() == (".txt", ".text", ".md")
-    assert "*.html" not in formats.import_dialog_filter()  # recognised, not offered: it cannot be read yet
+    assert formats.import_suffixes()[:8] == (
+        ".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".epub"
+    )
+    assert "Web pages (*.html *.htm *.xhtml)" in formats.import_dialog_filter()
 
 
-@pytest.mark.parametrize("name", ["artikel.nieuws", "artikel", "artikel.htm"])
+@pytest.mark.parametrize("name", ["artikel.nieuws", "artikel", "artikel.log"])
 def test_text_under_an_unknown_or_unread_suffix_is_read_as_text_as_before(tmp_path, name):
     path = tmp_path / name
     path.write_text("Gesprek in Antalya\n\nDe ministers spraken anderhalf uur met elkaar.\n",
@@ -248,35 +285,37 @@ def test_text_under_an_unknown_or_unread_suffix_is_read_as_text_as_before(tmp_pa
 
 
 @pytest.mark.parametrize("name", ["pagina.html", "pagina"])
-def test_a_web_page_is_refused_with_the_html_message_by_suffix_or_content(tmp_path, name):
+def test_a_web_page_goes_to_the_html_reader_by_suffix_or_content(tmp_path, name):
     path = tmp_path / name
     path.write_bytes(b"\xef\xbb\xbf<!DOCTYPE html><html><body><p>De ministers spraken.</p></body></html>")
-    with pytest.raises(ImportFailed, match=rf"{name} looks like an HTML page, not a plain-text article: "
-                                           r"save the article's text .*New from Clipboard"):
+    with pytest.raises(ImportFailed, match=rf"{name} is a web page with no article text"):
         read_article(path)
 
 
 @pytest.mark.parametrize("name", ["boek.epub", "boek"])
-def test_an_epub_says_it_is_an_epub_not_just_a_zip(tmp_path, name):
+def test_an_epub_goes_to_the_epub_reader_not_the_zip_refusal(tmp_path, name):
     path = _epub(tmp_path / name)
-    with pytest.raises(ImportFailed, match=rf"{name} is an EPUB book, which cannot be imported yet: save "
-                                           r"the chapter you want to read as plain text \(\.txt\)"):
+    with pytest.raises(ImportFailed, match=rf"{name}'s META-INF/container\.xml names no package document: "
+                                           r"it is not a readable EPUB"):
         read_article(path)
 
 
-def test_a_zip_that_is_no_epub_is_still_refused_as_binary(tmp_path):
+def test_a_zip_that_is_no_epub_is_still_refused_as_a_zip(tmp_path):
     path = tmp_path / "stukken.epub"
     with zipfile.ZipFile(path, "w") as z:
         z.writestr("word/document.xml", "<w/>")
-    with pytest.raises(ImportFailed, match=r"stukken\.epub is a ZIP archive .*, a binary file, not text"):
+    with pytest.raises(ImportFailed, match=r"stukken\.epub is a ZIP archive but not an EPUB book"):
         read_article(path)
+    path.rename(tmp_path / "stukken")
+    with pytest.raises(ImportFailed, match=r"stukken is a ZIP archive .*, a binary file, not text"):
+        read_article(tmp_path / "stukken")
 
 
 def test_a_json_export_is_not_imported_as_an_article_of_json_text(db, edited, tmp_path):
     out = export_to_file(db, edited, None, tmp_path / "export.json")
-    with pytest.raises(ImportFailed, match=r"export\.json is a bilingual-reader JSON export, which cannot "
-                                           r"be imported yet: import the article's original text file"):
-        read_article(out)
+    article = read_article(out)  # the document itself (reader.import_json), not its JSON as text
+    assert article.title == "Lavrov en Koeleba" and article.paragraphs[1].text.startswith("Voor het eerst")
+    assert callable(article.restore)
     other = tmp_path / "notitie.json"  # JSON of another program: read as text, as before
     other.write_text('{"tekst": "De ministers spraken anderhalf uur met elkaar."}\n', encoding="utf-8")
     assert "anderhalf uur" in read_article(other).paragraphs[0].text
@@ -284,7 +323,8 @@ def test_a_json_export_is_not_imported_as_an_article_of_json_text(db, edited, tm
 
 def test_a_drop_imports_the_readable_files_or_else_all_to_say_why(tmp_path):
     assert formats.files_to_import(["/d/a.txt", "/d/foto.png", "/d/b.MD"]) == ["/d/a.txt", "/d/b.MD"]
-    assert formats.files_to_import(["/d/foto.png", "/d/boek.epub"]) == ["/d/foto.png", "/d/boek.epub"]
+    assert formats.files_to_import(["/d/foto.png", "/d/boek.epub"]) == ["/d/boek.epub"]
+    assert formats.files_to_import(["/d/foto.png", "/d/scan.pdf"]) == ["/d/foto.png", "/d/scan.pdf"]
 
 
 # ---------------------------------------------------------------- README

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox
 
 from reader import store
 from reader.errors import StoreError
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
 TEXT_FILTER = import_dialog_filter()  # from reader.formats.IMPORT
+IMPORT_WARNING_BANNER = "import-warning"
 TEST_MODEL_EXPORT_NOTE = "the English is a TEST MODEL's gibberish, not a translation"
 Import = Callable[[TaskContext], tuple[int, bool]]  # a worker storing an article: (document id, new?)
 
@@ -60,34 +61,75 @@ class ImportExport:
     def import_file(self, path: str | Path) -> Task | None:
         """Import a file in a worker and open it; a failure shows the importer's message."""
         db_path = str(self.window.db_path) if self.window.db_path else None
+        warnings: list[str] = []  # filled by the worker, shown once it has finished
 
         def work(ctx: TaskContext) -> tuple[int, bool]:
             from reader.pipeline import import_file
 
             with store.connection(db_path) as db:
-                return import_file(db, path)
+                return import_file(db, path, warn=warnings.append)
 
-        return self._run_import(work, f"import:{path}", "Could not open the file")
+        return self._run_import(work, f"import:{path}", "Could not open the file", warnings)
 
     def paste_document(self) -> Task | None:
-        """A new document from the clipboard's text; an empty clipboard only says so."""
-        text = QGuiApplication.clipboard().text()
-        if not text.strip():
+        """A new document from the clipboard (a browser's HTML keeps headings, lists and quotes);
+        an empty clipboard only says so."""
+        mime = QGuiApplication.clipboard().mimeData()
+        if mime is None or not (mime.text().strip() or (mime.hasHtml() and mime.html().strip())):
             self.window.statusBar().showMessage(
                 "The clipboard holds no text: copy an article's text first, then paste.", 6000
             )
             return None
+        return self._import_selection(mime, "paste", "Could not import the pasted text")
+
+    def _import_selection(self, mime: QMimeData, label: str, title: str) -> Task | None:
+        """Pasted or dropped text, read by ``reader.import_html.read_clipboard`` in a worker."""
+        html = mime.html() if mime.hasHtml() else ""
+        text = mime.text()
         db_path = self.window.db_path
+        warnings: list[str] = []
 
         def work(ctx: TaskContext) -> tuple[int, bool]:
-            from reader.pipeline import import_text
+            from reader.import_html import read_clipboard
 
+            article = read_clipboard(html, text, "Pasted text")
+            warnings.extend(article.warnings)
             with store.connection(db_path) as db:
-                return import_text(db, text, source_name="Pasted text")
+                return store.add_document(db, article)
 
-        return self._run_import(work, "paste", "Could not import the pasted text")
+        return self._run_import(work, label, title, warnings)
 
-    def _run_import(self, work: Import, label: str, title: str) -> Task | None:
+    def open_url_dialog(self) -> QInputDialog:
+        """File → Open URL…: asks for an address (not blocking: the answer starts the download)."""
+        dialog = QInputDialog(self.window)
+        dialog.setObjectName("openUrlDialog")
+        dialog.setWindowTitle("Open URL")
+        dialog.setLabelText("Address of a Dutch article (http:// or https://):")
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
+        clip = QGuiApplication.clipboard().text().strip()
+        if clip.startswith(("http://", "https://")) and len(clip.split()) == 1:
+            dialog.setTextValue(clip)
+        dialog.textValueSelected.connect(lambda url: url.strip() and self.import_url(url.strip()))
+        dialog.open()
+        return dialog
+
+    def import_url(self, url: str) -> Task | None:
+        """Download a page in a worker and open its article (limits in ``reader.import_url``)."""
+        db_path = str(self.window.db_path) if self.window.db_path else None
+        warnings: list[str] = []
+
+        def work(ctx: TaskContext) -> tuple[int, bool]:
+            from reader.import_url import read_url
+
+            article = read_url(url)  # the download happens before the library is opened
+            warnings.extend(article.warnings)
+            with store.connection(db_path) as db:
+                return store.add_document(db, article)
+
+        return self._run_import(work, f"url:{url}", "Could not open the address", warnings)
+
+    def _run_import(self, work: Import, label: str, title: str,
+                    warnings: list[str] | None = None) -> Task | None:
         w = self.window
         if w.read_only:  # refused before reading anything: the store could not keep it
             err = StoreError(READ_ONLY_REFUSAL.format(what="a new article"))
@@ -106,6 +148,10 @@ class ImportExport:
                 w.open_document(doc_id)
                 if not created:
                     w.statusBar().showMessage("Already in the library: opened it.", 6000)
+                if warnings:  # e.g. not Dutch: imported, but the translation will be poor
+                    w.banners.show_banner(IMPORT_WARNING_BANNER, "warning", " ".join(warnings))
+                else:
+                    w.banners.remove(IMPORT_WARNING_BANNER)
             w.import_finished.emit(doc_id)
 
         def failed(err: BaseException) -> None:
@@ -129,14 +175,24 @@ class ImportExport:
 
     @staticmethod
     def accepts_drop(mime: QMimeData) -> bool:
-        return any(url.isLocalFile() for url in mime.urls())
+        """Files, web links (a link dragged from a browser), or a dragged selection of text."""
+        return (any(url.isLocalFile() or url.scheme() in ("http", "https") for url in mime.urls())
+                or bool(mime.text().strip()) or (mime.hasHtml() and bool(mime.html().strip())))
 
     def drop(self, mime: QMimeData) -> bool:
-        """Import the dropped files (a folder: the importable files in it); False if none."""
+        """Import the dropped files (a folder: the importable files in it), links or selected text;
+        False if none."""
         paths = files_to_import([url.toLocalFile() for url in mime.urls() if url.isLocalFile()])
         for path in paths:
             self.import_file(path)
-        return bool(paths)
+        links = [url.toString() for url in mime.urls() if url.scheme() in ("http", "https")]
+        for link in links:
+            self.import_url(link)
+        if paths or links or mime.hasUrls():
+            return bool(paths or links)
+        if mime.text().strip() or (mime.hasHtml() and mime.html().strip()):
+            return self._import_selection(mime, "drop", "Could not import the dropped text") is not None
+        return False
 
     # ----------------------------------------------------------------- exporting
 
@@ -177,14 +233,18 @@ class ImportExport:
         n = len(content.order)
         test_model = w.test_badge.isVisibleTo(w)
 
+        warnings: list[str] = []  # filled by the worker, read in done() once it has finished
+
         def work(ctx: TaskContext) -> Path:
             from reader.export import export_to_file
 
             with store.connection(db_path) as db:
-                return export_to_file(db, doc_id, model_key, path, fmt)
+                return export_to_file(db, doc_id, model_key, path, fmt, warn=warnings.append)
 
         def done(written: Path) -> None:
             msg = f"Exported {plural(n, 'sentence')} to {written}."
+            if warnings:  # e.g. not translated yet: the file holds what exists
+                msg += " " + " ".join(f"{text[0].upper()}{text[1:]}." for text in warnings)
             if test_model:
                 msg += f" Note: {TEST_MODEL_EXPORT_NOTE}."
             w.statusBar().showMessage(msg, 10000)
