@@ -165,8 +165,8 @@ _EXPORTS = (
                  Carries.USER_VERSIONS | Carries.ORIGIN | Carries.MANY_DOCUMENTS,
                  "reader.export_tmx:to_tmx"),
     ExportFormat("epub", "EPUB e-book", (".epub",), "stream",
-                 Carries.USER_VERSIONS | Carries.STRUCTURE | Carries.METADATA | Carries.MANY_DOCUMENTS,
-                 "reader.export_epub:to_epub"),
+                 Carries.USER_VERSIONS | Carries.STRUCTURE | Carries.METADATA | Carries.ANNOTATIONS
+                 | Carries.MANY_DOCUMENTS, "reader.export_epub:to_epub", ("db",)),
     ExportFormat("anki", "Anki flashcards of saved phrases", (".apkg",), "stream",
                  Carries.MANY_DOCUMENTS, "reader.export_anki:to_anki", ("db",)),
 )

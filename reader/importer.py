@@ -343,7 +343,7 @@ def _has_many_tags(text: str) -> bool:
 
 
 def _refuse_web_address(text: str, label: str, from_file: bool) -> None:
-    """A link alone is not an article, and the app is offline: it cannot fetch the page."""
+    """A link alone is not an article: the page is imported by address (``reader.import_url``)."""
     if len(text) > _MAX_ADDRESS_TEXT:
         return
     words = text.split()
@@ -351,12 +351,12 @@ def _refuse_web_address(text: str, label: str, from_file: bool) -> None:
         return
     if from_file:
         raise ImportFailed(
-            f"{label} holds only a web address, not an article: bilingual-reader cannot fetch "
-            "pages; open the page in a browser and save or paste the article's text"
+            f"{label} holds only a web address, not an article: import the address itself "
+            "(`bireader import URL` or File → Open URL), or save the page and import that"
         )
     what = "That is a web address" if len(words) == 1 else "Those are web addresses"
     raise ImportFailed(
-        f"{what}, not an article: bilingual-reader cannot fetch pages; paste the article's text"
+        f"{what}, not an article: open it with File → Open URL, or paste the article's text"
     )
 
 

@@ -80,6 +80,9 @@ class ImportExport:
                 "The clipboard holds no text: copy an article's text first, then paste.", 6000
             )
             return None
+        link = mime.text().strip()
+        if not mime.hasHtml() and link.startswith(("http://", "https://")) and len(link.split()) == 1:
+            return self.import_url(link)  # a copied address: the page it names
         return self._import_selection(mime, "paste", "Could not import the pasted text")
 
     def _import_selection(self, mime: QMimeData, label: str, title: str) -> Task | None:

@@ -19,6 +19,8 @@ from ui.window_prefs import LIBRARY_SHORTCUT, WORD_HIGHLIGHT_SHORTCUT
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
+SEARCH_SHORTCUT = "Ctrl+Shift+F"
+PANEL_SHORTCUT = "Ctrl+Shift+N"
 Shortcut = str | QKeySequence | QKeySequence.StandardKey | list[QKeySequence | QKeySequence.StandardKey]
 
 
@@ -26,6 +28,8 @@ def build_menus(w: MainWindow) -> None:
     """File, View, Model and Help; the actions other code refers to become attributes of ``w``."""
     m = w.menuBar().addMenu("&File")
     w.open_action = add_action(w, m, "&Open…", w.open_file_dialog, QKeySequence.StandardKey.Open)
+    w.open_url_action = add_action(w, m, "Open &URL…", w.imports.open_url_dialog, "Ctrl+Shift+O")
+    w.open_url_action.setStatusTip("Download a web page and read its article (http:// or https://)")
     w.paste_action = add_action(w, m, "New from &Clipboard", w.paste_document, QKeySequence.StandardKey.Paste)
     w.export_action = add_action(w, m, "&Export…", w.export_dialog, "Ctrl+E")
     w.export_action.setStatusTip("Save the open document with its translation (TSV, Markdown, text, JSON)")
@@ -35,6 +39,8 @@ def build_menus(w: MainWindow) -> None:
     )
     m.addSeparator()
     add_action(w, m, "&Quit", w.close, QKeySequence.StandardKey.Quit)
+
+    build_edit_menu(w)
 
     m = w.menuBar().addMenu("&View")
     group = QActionGroup(w)
@@ -84,6 +90,16 @@ def build_menus(w: MainWindow) -> None:
     # Only while reading: typing "d" in the library or the inline editor stays typing.
     w.look_up_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
     w.view.addAction(w.look_up_action)
+    m.addSeparator()
+    w.find_action = add_action(w, m, "&Find in Document…", w.find_bar.open_bar, QKeySequence.StandardKey.Find)
+    w.find_action.setStatusTip("Find text in the open document, Dutch and English; Esc closes the bar")
+    w.search_library_action = add_action(w, m, "&Search Library…", w.search_panel.open_panel, SEARCH_SHORTCUT)
+    w.search_library_action.setStatusTip("Search every document: Dutch, translations, notes, saved phrases")
+    w.annotations_panel_action = w.annotations_panel.toggleViewAction()
+    w.annotations_panel_action.setText("&Annotations Panel")
+    w.annotations_panel_action.setShortcut(QKeySequence(PANEL_SHORTCUT))
+    w.annotations_panel_action.setStatusTip("Show or hide the list of annotations and the vocabulary")
+    m.addAction(w.annotations_panel_action)
 
     m = w.menuBar().addMenu("&Model")
     add_action(w, m, "&Download Dutch → English Model", w.download_model)
@@ -103,6 +119,33 @@ def build_menus(w: MainWindow) -> None:
     hints = QGuiApplication.styleHints()
     if hasattr(hints, "colorSchemeChanged"):
         hints.colorSchemeChanged.connect(lambda _s: w.prefs.theme == "system" and w.set_theme("system"))
+
+
+def build_edit_menu(w: MainWindow) -> None:
+    """Undo and redo of annotations, saved phrases and link corrections, and the actions that make them."""
+    from ui.annotate import ANNOTATE_SHORTCUT, LINK_SHORTCUT, SAVE_PHRASE_SHORTCUT, UNLINK_SHORTCUT
+
+    m = w.menuBar().addMenu("&Edit")
+    history = w.annotating.history
+    w.undo_action = history.createUndoAction(w, "&Undo")
+    w.undo_action.setShortcuts(QKeySequence.StandardKey.Undo)
+    w.redo_action = history.createRedoAction(w, "&Redo")
+    w.redo_action.setShortcuts(QKeySequence.StandardKey.Redo)
+    m.addAction(w.undo_action)
+    m.addAction(w.redo_action)
+    m.addSeparator()
+    a = w.annotating
+    w.annotate_action = add_action(w, m, "&Annotate…", a.annotate, ANNOTATE_SHORTCUT)
+    w.annotate_action.setStatusTip("A note, a colour and tags on the selected text (or the hovered phrase)")
+    w.save_phrase_action = add_action(w, m, "Save &Phrase…", a.save_phrase, SAVE_PHRASE_SHORTCUT)
+    w.save_phrase_action.setStatusTip(
+        "Keep the selected (or hovered) Dutch phrase with its English and sentence; Ctrl adds a part"
+    )
+    w.link_action = add_action(w, m, "&Link Selected Words", lambda: a.link_selected(True), LINK_SHORTCUT)
+    w.link_action.setStatusTip("Select Dutch words, then with Ctrl English words of the same sentence")
+    w.unlink_action = add_action(
+        w, m, "U&nlink Selected Words", lambda: a.link_selected(False), UNLINK_SHORTCUT
+    )
 
 
 def add_action(
