@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from reader.dutch import SEPARABLE_PARTICLES
 from reader.errors import DictionaryError
 
 DEFAULT_DIR = Path("/usr/share/dictd")
@@ -43,11 +44,6 @@ _MIN_COMPOUND_PART = 3
 MAX_COMPOUND_LENGTH = 60  # letters; longer "words" are not split (see split_compound)
 _LINKING_MORPHEMES = ("", "s", "en", "e")
 _AFFIX_DASHES = "‐-"
-# Particles of Dutch separable verbs: "opgebeld" -> "opbellen", "instellen" -> in + stellen.
-SEPARABLE_PARTICLES = frozenset(
-    "aan achter af bij binnen door in langs los mee na neer om onder op over rond samen tegen "
-    "terecht terug thuis toe uit vast voor voorbij weg".split()
-)
 
 How = Literal["surface", "lemma", "separable", "compound"]
 
