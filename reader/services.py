@@ -7,6 +7,7 @@ the dictionary takes a while, so each is loaded once, by the first worker that a
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,8 +28,17 @@ DICTIONARY_SETTING = "dictionary.path"
 WARM_UP_WORD = "huis"  # the first lookup loads the lemmatiser (about 0.5 s): done in the worker
 
 
+def interactive_threads(cores: int | None = None) -> int:
+    """CTranslate2 threads for translating behind a window: every core but one, so the GUI thread
+    keeps a core to itself (on a 2-core machine the engine would otherwise starve it)."""
+    cores = cores if cores is not None else (os.cpu_count() or 1)
+    return max(1, min(4, cores - 1))
+
+
 class EngineHolder:
-    """The translation engine, loaded once off the GUI thread and kept warm across documents."""
+    """The translation engine, loaded once off the GUI thread and kept warm across documents.
+    It leaves one core to the GUI (``interactive_threads``); the thread count is a speed-only
+    setting, so the cache key is the command line's."""
 
     def __init__(self, from_code: str = "nl", to_code: str = "en") -> None:
         self.pair = (from_code, to_code)
@@ -57,9 +67,10 @@ class EngineHolder:
         """The engine (worker threads only: loading takes a while for a real model)."""
         with self._lock:
             if self._engine is None:
-                from models.engine import Engine
+                from models.engine import DecodeSettings, Engine
 
-                self._engine = Engine(self.package())
+                settings = DecodeSettings(intra_threads=interactive_threads())
+                self._engine = Engine(self.package(), settings)
             return self._engine
 
     def reset(self) -> None:

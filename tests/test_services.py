@@ -87,3 +87,17 @@ def test_an_edit_is_force_decoded_through_an_engine_loaded_only_then(db, tiny_pa
     assert engines.loaded() and alignment.links
     [(key,)] = db.execute("SELECT key FROM alignments").fetchall()
     assert key == alignment_key("Lavrov sprak met Koeleba.", "Lavrov spoke with Kuleba.", lazy.model_key)
+
+
+def test_the_window_engine_leaves_one_core_to_the_gui_and_shares_the_cache(tiny_package):
+    """On a 2-core machine the engine behind the window runs one CTranslate2 thread, so the GUI
+    thread keeps a core; the thread count is speed-only, so it reads the command line's cache."""
+    from models.engine import Engine
+    from reader.services import interactive_threads
+
+    assert [interactive_threads(n) for n in (1, 2, 3, 8, 64)] == [1, 1, 2, 4, 4]
+    engine = EngineHolder().get()
+    assert engine.settings.intra_threads == interactive_threads()
+    assert engine.model_key == Engine(tiny_package).model_key
+    [result] = engine.translate(["De ministers spraken met elkaar."])
+    assert result.target.strip()
