@@ -102,6 +102,8 @@ class ExportFormat:
     # The ExportOptions fields it reads ("layout", "include"); a writer declaring any is called as
     # writer(view, options), one declaring none as writer(view).
     options: tuple[str, ...] = ()
+    # The INCLUDES words its writer honours (a writer reading "include"): the window offers these.
+    includes: tuple[str, ...] = ()
 
     def write(self, view: DocumentView, options: ExportOptions | None = None) -> Rendered:
         if self.options:
@@ -148,14 +150,14 @@ class ImportFormat:
 _EXPORTS = (
     # Whose version and the notes go in extra columns only when asked (--include): not by default.
     ExportFormat("tsv", "Tab-separated values", (".tsv",), "text",
-                 Carries.USER_VERSIONS, "reader.export:to_tsv", ("include",)),
+                 Carries.USER_VERSIONS, "reader.export:to_tsv", ("include",), INCLUDES),
     ExportFormat("md", "Markdown", (".md", ".markdown"), "text",
                  Carries.USER_VERSIONS | Carries.ORIGIN | Carries.STRUCTURE | Carries.METADATA
-                 | Carries.ANNOTATIONS, "reader.export:to_markdown", ("layout", "include")),
+                 | Carries.ANNOTATIONS, "reader.export:to_markdown", ("layout", "include"), ("notes",)),
     ExportFormat("html", "Web page", (".html", ".htm"), "text",
                  Carries.USER_VERSIONS | Carries.ORIGIN | Carries.STRUCTURE | Carries.METADATA
                  | Carries.ALIGNMENT | Carries.ANNOTATIONS, "reader.export_html:to_html",
-                 ("layout", "include")),
+                 ("layout", "include"), ("notes",)),
     ExportFormat("txt", "Plain text", (".txt",), "text",
                  Carries.USER_VERSIONS | Carries.STRUCTURE | Carries.METADATA, "reader.export:to_text"),
     ExportFormat("json", "JSON", (".json",), "text",
