@@ -23,7 +23,6 @@ import pytest  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = next((ROOT / "seeds").glob("*.txt"))
-SHARED = ROOT.parent / "shared"
 
 
 @pytest.fixture(autouse=True)
