@@ -38,12 +38,16 @@ from reader.errors import ModelError, ReaderError, StoreError
 from reader.services import EngineHolder
 from reader.session import DocumentSession
 from ui.alternatives import AlternativesDialog
+from ui.annotate import AnnotationActions
+from ui.annotations_panel import AnnotationsPanel, removal_question
 from ui.banner import BannerArea
 from ui.column_header import TEST_BADGE_TEXT, TEST_BADGE_TOOLTIP, ColumnHeader
+from ui.find_bar import FindBar
 from ui.import_export import TEXT_FILTER, ImportExport, export_format
 from ui.library import LibraryView
 from ui.model_manager import FROM, TO, ModelManager, installed_message
 from ui.reader_view import INTERLEAVED, SIDE_BY_SIDE, ReaderView
+from ui.search_panel import SearchPanel
 from ui.sentence_actions import SentenceActions
 from ui.status_text import ERROR_BANNER, MODEL_BANNER, READ_ONLY_BANNER, READ_ONLY_REFUSAL, READ_ONLY_TEXT
 from ui.tasks import Task, TaskRunner
@@ -108,11 +112,13 @@ class MainWindow(QMainWindow):
         self.models = ModelManager(self)
         self.translation = TranslationController(self)
         self.prefs = Preferences(self)
+        self.annotating = AnnotationActions(self)  # annotations, saved phrases, links, undo
 
         self.setWindowTitle("Bilingual Reader")
         self.setAcceptDrops(True)
         self._build_widgets()
         self._build_status_bar()
+        self._build_panels()
         build_menus(self)
         self._save_scroll_timer = QTimer(self, singleShot=True, interval=800)
         self._save_scroll_timer.timeout.connect(self.prefs.save_scroll)
@@ -127,7 +133,10 @@ class MainWindow(QMainWindow):
         """Say once that nothing is saved, and switch off what would only fail: adding, removing
         and editing. Reading, look-ups, export and (unsaved) translation stay."""
         self.banners.show_banner(READ_ONLY_BANNER, "warning", READ_ONLY_TEXT)
-        writers = (self.open_action, self.paste_action, self.remove_action, self.choose_dictionary_action)
+        writers = (
+            self.open_action, self.paste_action, self.remove_action, self.choose_dictionary_action,
+            self.annotate_action, self.save_phrase_action, self.link_action, self.unlink_action,
+        )
         for action in writers:
             action.setEnabled(False)
             action.setStatusTip("Not available: the library is read-only")
@@ -172,6 +181,8 @@ class MainWindow(QMainWindow):
         box.setSpacing(0)
         box.addWidget(self.header)
         box.addWidget(self.view, 1)
+        self.find_bar = FindBar(self.view)  # Ctrl+F, under the text
+        box.addWidget(self.find_bar)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.placeholder)
         self.stack.addWidget(reading)
@@ -217,6 +228,18 @@ class MainWindow(QMainWindow):
             w.hide()
         bar.addPermanentWidget(self.test_badge)
         self.test_badge.hide()
+
+    def _build_panels(self) -> None:
+        """The annotations panel and the library search: docks, hidden until asked for; they and
+        the find bar follow the open document's session."""
+        self.annotations_panel = AnnotationsPanel(self)
+        self.search_panel = SearchPanel(self)
+        for dock in (self.annotations_panel, self.search_panel):
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+            dock.hide()
+        followers = (self.find_bar, self.annotations_panel, self.search_panel)
+        self.document_opened.connect(lambda _id: [f.set_session(self.session) for f in followers])
+        self.document_closed.connect(lambda: [f.set_session(None) for f in followers])
 
     def show_shortcuts(self) -> QDialog:
         """Help → Keyboard Shortcuts: listed from the menus' own actions, so it cannot drift."""
@@ -322,8 +345,7 @@ class MainWindow(QMainWindow):
             answer = QMessageBox.question(
                 self,
                 "Remove document",
-                f"Remove “{doc['title']}” from the library?\n\n"
-                "Your edited translations of it are removed too; cached machine translations stay.",
+                removal_question(self.db, doc_id, doc["title"]),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                 QMessageBox.StandardButton.Cancel,
             )
@@ -334,6 +356,7 @@ class MainWindow(QMainWindow):
         store.remove_document(self.db, doc_id)
         self.set_setting(f"ui.scroll.{doc_id}", None)
         self.refresh_library()
+        self.annotations_panel.schedule_reload()
         self.statusBar().showMessage(f"Removed “{doc['title']}” from the library.", 5000)
         return True
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter
@@ -43,10 +44,28 @@ from ui.view_content import (
 from ui.view_editor import InlineEditing
 from ui.view_input import PointerAndKeys
 from ui.view_layout import Hit, RowLayout, ViewLayout, alternative_color
-from ui.view_paint import Highlight, HighlightLayers, RowPainter, selection_ranges
+from ui.view_paint import (
+    ANNOTATION_LAYER,
+    MARK,
+    PHRASE_LAYER,
+    Highlight,
+    HighlightLayers,
+    RowPainter,
+    annotation_color,
+    phrase_mark_color,
+    selection_ranges,
+)
+
+if TYPE_CHECKING:
+    from reader.annotations import Annotation
+
+# A saved phrase's mark: its Dutch spans in a sentence, its id and its tooltip text.
+PhraseMark = tuple[tuple[tuple[int, int], ...], int, str]
+# Ctrl+F matches: above the annotation fills and phrase marks, under hover, current and word shades.
+FIND_LAYER = "find"
 
 __all__ = [  # the names other modules import from here (the rooms above are where they live)
-    "EN", "FILL", "INTERLEAVED", "NL", "SIDE_BY_SIDE", "UNDERLINE",
+    "EN", "FILL", "FIND_LAYER", "INTERLEAVED", "NL", "SIDE_BY_SIDE", "UNDERLINE",
     "DocumentContent", "Highlight", "Hit", "ReaderView", "alternative_color",
 ]
 
@@ -77,6 +96,7 @@ class ReaderView(PointerAndKeys, QAbstractScrollArea):
         self._text = ShownText()
         self._layout = ViewLayout(self._text, self.viewport())
         self._layers = HighlightLayers(self._text)
+        self._layers.order.insert(self._layers.order.index("hover"), FIND_LAYER)
         self._painter = RowPainter(self._layout, self._layers)
         self._inline = InlineEditing(self, self._layout)
         self._init_input()
@@ -87,6 +107,7 @@ class ReaderView(PointerAndKeys, QAbstractScrollArea):
         self._kept_anchor: tuple[int, tuple[int, int, float] | None] | None = None
         self._session: DocumentSession | None = None
         self._unsubscribe: Callable[[], None] | None = None
+        self._phrase_marks: dict[int, list[PhraseMark]] = {}
         self._layout.apply_fonts(self._zoom)
 
     # Layout internals the view tests inspect.
@@ -115,6 +136,7 @@ class ReaderView(PointerAndKeys, QAbstractScrollArea):
         if session is not None:
             self._session = session
             self._unsubscribe = session.subscribe(self._session_changed)
+            self._paint_annotations()
 
     def session(self) -> DocumentSession | None:
         return self._session
@@ -138,6 +160,8 @@ class ReaderView(PointerAndKeys, QAbstractScrollArea):
         self._layers.clear()
         self._current = self._hovered = None
         self._selection = None
+        self._extra_selections = []
+        self._phrase_marks = {}
         self._reset_layout(keep_anchor=False)
         self.verticalScrollBar().setValue(0)
         self.viewport().update()
@@ -162,6 +186,104 @@ class ReaderView(PointerAndKeys, QAbstractScrollArea):
             self._reset_layout(keep_anchor=True)
         else:
             self._refresh_rows(self._text.rows_of(changes.text | changes.origin))
+        if changes.document or changes.annotations or changes.text:
+            self._paint_annotations()
+
+    # ----------------------------------------------------------------- annotations & saved phrases
+
+    def _dark(self) -> bool:
+        return self._layout.colors.background.lightness() < 128
+
+    def _paint_annotations(self) -> None:
+        """The session's attached annotations as fills in their colours (a detached one has no
+        text to stand on: the panel lists it)."""
+        session, dark = self._session, self._dark()
+        shown = [] if session is None else [a for a in session.annotations() if not a.detached]
+        self.set_highlights(
+            ANNOTATION_LAYER,
+            [
+                Highlight(a.sentence_id, a.side, [(a.start, a.end)], annotation_color(a.colour, dark))
+                for a in shown
+            ],
+        )
+
+    def set_phrase_marks(self, marks: Mapping[int, Sequence[PhraseMark]]) -> None:
+        """Underline saved phrases where they occur: sentence id -> [(Dutch spans, phrase id, tooltip)]."""
+        self._phrase_marks = {sid: list(m) for sid, m in marks.items() if m}
+        self._paint_phrase_marks()
+
+    def phrase_marks(self) -> dict[int, list[PhraseMark]]:
+        return {sid: list(m) for sid, m in self._phrase_marks.items()}
+
+    def _paint_phrase_marks(self) -> None:
+        color = phrase_mark_color(self._dark())
+        self.set_highlights(
+            PHRASE_LAYER,
+            [
+                Highlight(sid, NL, [tuple(span) for span in spans], color, MARK)
+                for sid, marks in self._phrase_marks.items()
+                for spans, _, _ in marks
+            ],
+        )
+
+    def marks_at(self, point: QPointF | QPoint) -> tuple[list[Annotation], list[int]]:
+        """(annotations, saved phrase ids) under a viewport point."""
+        hit = self.hit_test(point)
+        if hit is None or not hit.on_text:
+            return [], []
+        loc = self.locate(hit.row, hit.side, hit.pos)
+        if loc is None:
+            return [], []
+        sid, offset = loc
+        notes = []
+        if self._session is not None:
+            notes = [
+                a for a in self._session.annotations(sid)
+                if a.side == hit.side and not a.detached and a.start <= offset < a.end
+            ]
+        phrases = []
+        if hit.side == NL:
+            phrases = [
+                pid for spans, pid, _ in self._phrase_marks.get(sid, ())
+                if any(s <= offset < e for s, e in spans)
+            ]
+        return notes, phrases
+
+    def mark_tooltip(self, point: QPointF | QPoint) -> str:
+        """The notes (and tags) of annotations, and the saved phrases, under a point."""
+        notes, phrases = self.marks_at(point)
+        parts = []
+        for a in notes:
+            tags = f"Tags: {', '.join(a.tags)}" if a.tags else ""
+            parts.append("\n".join(t for t in (a.note, tags) if t) or "(annotation without a note)")
+        tips = {pid: tip for marks in self._phrase_marks.values() for _, pid, tip in marks}
+        parts.extend(tips[pid] for pid in phrases)
+        return "\n\n".join(parts)
+
+    def selected_pieces(self) -> list[tuple[str, list[tuple[int, int, int]]]]:
+        """Each selected range as (side, [(sentence id, start, end)]): offsets in the sentences
+        it covers, in reading order (white space alone selects nothing)."""
+        content = self._text.content
+        out = []
+        if content is None:
+            return out
+        for side, a, b in self.selections():
+            (ra, pa), (rb, pb) = sorted((a, b))
+            pieces = []
+            for row in range(ra, rb + 1):
+                lo = pa if row == ra else 0
+                hi = pb if row == rb else len(self._text.sides[side][row].text)
+                for sid in content.paragraphs[row].sentence_ids:
+                    span = self._text.span_index[side].get(sid)
+                    if span is None or (side == EN and not self._text.shown(sid)):
+                        continue
+                    _, s, e = span
+                    start, end = max(s, lo), min(e, hi)
+                    if end > start and self._text.sides[side][row].text[start:end].strip():
+                        pieces.append((sid, start - s, end - s))
+            if pieces:
+                out.append((side, pieces))
+        return out
 
     def set_translations(self, translations: dict[int, str], edited: Iterable[int] | None = None) -> None:
         """Add or replace hand-given translations (e.g. one finished batch); only the rows touched
@@ -255,6 +377,8 @@ class ReaderView(PointerAndKeys, QAbstractScrollArea):
     def set_colors(self, colors: theme.ReaderColors) -> None:
         self._layout.colors = colors
         self._reset_layout(keep_anchor=True)  # formats carry colours
+        self._paint_annotations()
+        self._paint_phrase_marks()
 
     def colors(self) -> theme.ReaderColors:
         return self._layout.colors
@@ -622,7 +746,7 @@ class ReaderView(PointerAndKeys, QAbstractScrollArea):
         painter = QPainter(self.viewport())
         painter.fillRect(event.rect(), self._layout.colors.background)
         if self._text.content is not None and self._layout.heights:
-            selected = selection_ranges(self._selection, self.visible_rows(), self._text)
+            selected = selection_ranges(self.selections(), self.visible_rows(), self._text)
             self._painter.paint(painter, event.rect(), self._scroll_y(), self.viewport().height(), selected)
         painter.end()
         self.painted.emit(time.perf_counter() - t0)

@@ -7,25 +7,32 @@ the pointer's own state: the press, the drag, the selection and the hovered sent
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QToolTip
 
+from reader.hover import word_at
 from ui.view_content import EN, INTERLEAVED, NL, SIDES
 from ui.view_layout import Hit
 from ui.view_paint import Selection
+
+TOOLTIP_CHARS = 1200  # of a note shown on hover; the rest is in the annotation's dialog
 
 
 class PointerAndKeys:
     """Event handlers and text selection of the reading surface (mixed into ``ReaderView``)."""
 
     _selection: Selection | None
+    _extra_selections: list[Selection]  # earlier ranges kept by Ctrl (a phrase in parts, a link's two sides)
     _press: tuple[QPointF, Hit | None] | None
     _dragging: bool
     _hovered: int | None
 
     def _init_input(self) -> None:
         self._selection = None
+        self._extra_selections = []
         self._press = None
         self._dragging = False
         self._hovered = None
@@ -33,28 +40,50 @@ class PointerAndKeys:
     # ----------------------------------------------------------------- text selection & copy
 
     def selected_text(self) -> str:
-        if self._selection is None:
-            return ""
-        side, a, b = self._selection
-        (ra, pa), (rb, pb) = sorted((a, b))
         parts = []
-        for row in range(ra, rb + 1):
-            text = self.side_text(row, side)
-            s = pa if row == ra else 0
-            e = pb if row == rb else len(text)
-            if e > s:
-                parts.append(text[s:e])
+        for side, a, b in self.selections():
+            (ra, pa), (rb, pb) = sorted((a, b))
+            for row in range(ra, rb + 1):
+                text = self.side_text(row, side)
+                s = pa if row == ra else 0
+                e = pb if row == rb else len(text)
+                if e > s:
+                    parts.append(text[s:e])
         return "\n\n".join(parts)
 
-    def select_text(self, side: str, start: tuple[int, int], end: tuple[int, int]) -> None:
-        """Select side text from (row, pos) to (row, pos), as a mouse drag would."""
+    def selections(self) -> list[Selection]:
+        """Every selected range: those kept with Ctrl first, then the last one."""
+        last = [self._selection] if self._selection is not None else []
+        return [*self._extra_selections, *last]
+
+    def select_text(
+        self, side: str, start: tuple[int, int], end: tuple[int, int], *, add: bool = False
+    ) -> None:
+        """Select side text from (row, pos) to (row, pos), as a mouse drag would; ``add`` keeps
+        the ranges selected before, as a drag with Ctrl held does."""
+        if add and self._selection is not None:
+            self._extra_selections.append(self._selection)
+        elif not add:
+            self._extra_selections = []
         self._selection = (side, start, end)
         self.viewport().update()
 
     def clear_selection(self) -> None:
-        if self._selection is not None:
+        if self._selection is not None or self._extra_selections:
             self._selection = None
+            self._extra_selections = []
             self.viewport().update()
+
+    def _add_word_at(self, hit: Hit) -> None:
+        """Ctrl+click: add the word under the pointer to the selection (``belde`` … ``op``)."""
+        loc = self.locate(hit.row, hit.side, hit.pos)
+        if loc is None:
+            return
+        token = word_at(self.sentence_text(loc[0], hit.side), loc[1], "nl" if hit.side == NL else "en")
+        if token is None:
+            return
+        row, start, _ = self.sentence_span(loc[0], hit.side)
+        self.select_text(hit.side, (row, start + token.start), (row, start + token.end), add=True)
 
     def copy(self) -> str:
         """Copy the mouse selection, else the current sentence in both languages."""
@@ -84,9 +113,12 @@ class PointerAndKeys:
         return self._hovered
 
     def tooltip_at(self, point: QPointF | QPoint) -> str:
-        """Whose translation the English under a point is, when not the machine's own."""
+        """The notes of annotations and saved phrases under a point, and whose translation the
+        English there is, when not the machine's own."""
         found = self.sentence_at(point)
-        return self.origin_label(found[0]) if found and found[1] == EN else ""
+        origin = self.origin_label(found[0]) if found and found[1] == EN else ""
+        marks = self.mark_tooltip(point) if found else ""
+        return "\n\n".join(t for t in (marks, origin) if t)
 
     # ----------------------------------------------------------------- events
 
@@ -97,7 +129,7 @@ class PointerAndKeys:
         if event.type() == event.Type.ToolTip:
             text = self.tooltip_at(QPointF(event.pos()))
             if text:
-                QToolTip.showText(event.globalPos(), text, self.viewport())
+                QToolTip.showText(event.globalPos(), tooltip_html(text), self.viewport())
             else:
                 QToolTip.hideText()
             return True
@@ -143,7 +175,12 @@ class PointerAndKeys:
             hit = self.hit_test(pos, side) if side else None
         self._press = (pos, hit)
         self._dragging = False
-        self.clear_selection()
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            if self._selection is not None:  # Ctrl: the next range adds to the selection
+                self._extra_selections.append(self._selection)
+                self._selection = None
+        else:
+            self.clear_selection()
 
     def _side_for_x(self, x: float) -> str | None:
         if self.layout_mode() == INTERLEAVED:
@@ -163,6 +200,10 @@ class PointerAndKeys:
                 clipboard.setText(text, clipboard.Mode.Selection)
             return
         over = self.hit_test(event.position())
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            if over is not None and over.on_text:
+                self._add_word_at(over)
+            return
         loc = self.locate(over.row, over.side, over.pos) if over is not None and over.on_text else None
         self.set_current_sentence(loc[0] if loc else None, ensure_visible=False)
         self.clicked.emit(over if loc else None)
@@ -217,3 +258,12 @@ class PointerAndKeys:
             self._set_scroll(self.verticalScrollBar().maximum())
             return
         super().keyPressEvent(event)
+
+
+def tooltip_html(text: str) -> str:
+    """Plain text as a tooltip: escaped (a note holding ``<b>`` shows it, Qt would guess rich
+    text), line breaks kept, long lines wrapped, and cut to a screenful (a 100,000-character note)."""
+    if len(text) > TOOLTIP_CHARS:
+        text = text[:TOOLTIP_CHARS].rstrip() + " …"
+    body = html.escape(text).replace("\n", "<br>")
+    return f"<p style='white-space:pre-wrap'>{body}</p>"

@@ -17,6 +17,33 @@ from ui.view_content import INTERLEAVED, SIDE_BY_SIDE, ShownText
 from ui.view_layout import Block, Mark, RowLayout, ViewLayout
 
 Selection = tuple[str, tuple[int, int], tuple[int, int]]  # side, (row, pos) where it began, where it ends
+MARK = "mark"  # a thin solid underline: a saved phrase found in the text (dashes mean "no counterpart")
+ANNOTATION_LAYER = "annotation"  # under every other layer: hover and word shades stay visible on it
+PHRASE_LAYER = "phrase"
+
+# Annotation fills (r, g, b, alpha) per theme: light pastels under dark text; in the dark theme,
+# deeper tones at lower alpha, so the light text on them keeps its contrast.
+_ANNOTATION_RGBA = {
+    False: {
+        "yellow": (255, 214, 10, 120), "green": (64, 192, 87, 95), "blue": (51, 154, 240, 85),
+        "pink": (240, 101, 149, 85), "purple": (151, 117, 250, 85),
+    },
+    True: {
+        "yellow": (214, 170, 0, 95), "green": (47, 158, 68, 100), "blue": (28, 126, 214, 110),
+        "pink": (214, 51, 108, 100), "purple": (121, 80, 242, 110),
+    },
+}
+
+
+def annotation_color(colour: str, dark: bool) -> QColor:
+    """The fill of an annotation of ``colour`` (one of ``reader.annotations.COLOURS``)."""
+    table = _ANNOTATION_RGBA[dark]
+    return QColor(*table.get(colour, table["yellow"]))
+
+
+def phrase_mark_color(dark: bool) -> QColor:
+    """The underline of a saved phrase: teal, apart from the orange word shades and grey dashes."""
+    return QColor(56, 217, 169) if dark else QColor(12, 133, 153)
 
 
 @dataclass
@@ -25,7 +52,7 @@ class Highlight:
     side: str
     ranges: list[tuple[int, int]] | None  # offsets in the sentence; None: the whole sentence
     color: QColor
-    style: str = FILL  # FILL shades the background; UNDERLINE draws a dashed line under the text
+    style: str = FILL  # FILL shades the background; UNDERLINE a dashed line under the text; MARK a solid one
 
 
 class HighlightLayers:
@@ -35,6 +62,9 @@ class HighlightLayers:
         self.text = text
         self.layers: dict[str, list[Highlight]] = {}
         self.order = ["hover", "current", "word"]  # later layers paint on top
+        # Per layer, its highlights by row (a sentence's row never changes while its document is
+        # shown): painting reads the visible rows' only, however many marks a long document has.
+        self._by_row: dict[str, dict[int, list[Highlight]]] = {}
 
     def _known(self, layer: str) -> None:
         if layer not in self.order:
@@ -43,6 +73,7 @@ class HighlightLayers:
     def add(self, layer: str, highlight: Highlight) -> None:
         self._known(layer)
         self.layers.setdefault(layer, []).append(highlight)
+        self._by_row.pop(layer, None)
 
     def replace(self, layer: str, highlights: Sequence[Highlight]) -> set[int] | None:
         """Replace a whole layer; the rows it touched or touches now (None: nothing to do)."""
@@ -50,6 +81,7 @@ class HighlightLayers:
         old = self.layers.get(layer, [])
         if not old and not highlights:
             return None
+        self._by_row.pop(layer, None)
         rows = {row for h in old for row, _, _ in self.resolve(h)}
         if highlights:
             self.layers[layer] = list(highlights)
@@ -60,10 +92,23 @@ class HighlightLayers:
 
     def drop(self, layer: str) -> bool:
         """Remove a layer; True if it held anything."""
+        self._by_row.pop(layer, None)
         return bool(self.layers.pop(layer, None))
 
     def clear(self) -> None:
         self.layers.clear()
+        self._by_row.clear()
+
+    def _rows_of(self, layer: str) -> dict[int, list[Highlight]]:
+        index = self._by_row.get(layer)
+        if index is None:
+            index = {}
+            for h in self.layers.get(layer, ()):
+                row = self.text.sentence_row(h.sentence_id)
+                if row is not None:
+                    index.setdefault(row, []).append(h)
+            self._by_row[layer] = index
+        return index
 
     def get(self, layer: str) -> list[Highlight]:
         return list(self.layers.get(layer, []))
@@ -80,33 +125,41 @@ class HighlightLayers:
             (row, start + max(0, a), min(end, start + b)) for a, b in h.ranges if start + a < end and b > a
         ]
 
-    def painted_ranges(self) -> tuple[dict, dict]:
+    def painted_ranges(self, rows: range | None = None) -> tuple[dict, dict]:
         """Background ranges {(row, side): [(start, end, color)]} in layer order, and
-        underlines {row: [(side, start, end, color)]}."""
+        underlines {row: [(side, start, end, color, style)]}; with ``rows``, of those rows only
+        (thousands of saved-phrase marks in a long document must not slow every frame)."""
         out: dict[tuple[int, str], list[tuple[int, int, QColor]]] = {}
-        underlines: dict[int, list[tuple[str, int, int, QColor]]] = {}
+        underlines: dict[int, list[tuple[str, int, int, QColor, str]]] = {}
         for layer in self.order:
-            for h in self.layers.get(layer, ()):
+            if rows is None:
+                chosen: Iterable[Highlight] = self.layers.get(layer, ())
+            else:
+                index = self._rows_of(layer)
+                chosen = [h for row in rows for h in index.get(row, ())]
+            for h in chosen:
                 for row, s, e in self.resolve(h):
-                    if h.style == UNDERLINE:
-                        underlines.setdefault(row, []).append((h.side, s, e, h.color))
+                    if h.style in (UNDERLINE, MARK):
+                        underlines.setdefault(row, []).append((h.side, s, e, h.color, h.style))
                     else:
                         out.setdefault((row, h.side), []).append((s, e, h.color))
         return out, underlines
 
 
 def selection_ranges(
-    selection: Selection | None, rows: range, text: ShownText
+    selection: Selection | Sequence[Selection] | None, rows: range, text: ShownText
 ) -> dict[tuple[int, str], list[tuple[int, int]]]:
-    """{(row, side): [(start, end)]} of a selection, for the given (visible) rows only."""
-    if selection is None:
+    """{(row, side): [(start, end)]} of a selection (or several: Ctrl adds one), for the given
+    (visible) rows only."""
+    if not selection:
         return {}
-    side, a, b = selection
-    (ra, pa), (rb, pb) = sorted((a, b))
-    out = {}
-    for row in range(max(ra, rows.start), min(rb, rows.stop) + 1):
-        n = len(text.sides[side][row].text)
-        out[(row, side)] = [(pa if row == ra else 0, pb if row == rb else n)]
+    selections = [selection] if isinstance(selection[0], str) else selection
+    out: dict[tuple[int, str], list[tuple[int, int]]] = {}
+    for side, a, b in selections:
+        (ra, pa), (rb, pb) = sorted((a, b))
+        for row in range(max(ra, rows.start), min(rb, rows.stop) + 1):
+            n = len(text.sides[side][row].text)
+            out.setdefault((row, side), []).append((pa if row == ra else 0, pb if row == rb else n))
     return out
 
 
@@ -124,9 +177,9 @@ class RowPainter:
             x = lay.divider_x()
             painter.setPen(colors.divider)
             painter.drawLine(QPointF(x, 0), QPointF(x, height))
-        hl_ranges, underlines = self.layers.painted_ranges()
         row = lay.row_at(y0 + max(0, clip.top()))
         bottom = min(height, clip.bottom() + 1)
+        hl_ranges, underlines = self.layers.painted_ranges(range(row, lay.row_at(y0 + bottom) + 1))
         while row < len(lay.heights):
             top = lay.top(row) - y0
             if top > bottom:
@@ -134,17 +187,20 @@ class RowPainter:
             rl = lay.row_layout(row)
             if top + rl.height >= clip.top():
                 self._paint_row(painter, row, rl, top, hl_ranges, selected)
-                for side, s, e, color in underlines.get(row, ()):
-                    self._paint_underline(painter, lay.line_rects(row, side, s, e, y0), color)
+                for side, s, e, color, style in underlines.get(row, ()):
+                    self._paint_underline(painter, lay.line_rects(row, side, s, e, y0), color, style)
             row += 1
 
-    def _paint_underline(self, painter: QPainter, rects: Iterable[QRectF], color: QColor) -> None:
-        """A dashed line under some characters (a word with no counterpart)."""
-        pen = QPen(color, max(1.0, self.layout.em / 10))
-        pen.setStyle(Qt.PenStyle.DashLine)
+    def _paint_underline(
+        self, painter: QPainter, rects: Iterable[QRectF], color: QColor, style: str = UNDERLINE
+    ) -> None:
+        """A dashed line under some characters (a word with no counterpart), or a thin solid one
+        just under the baseline (MARK: a saved phrase)."""
+        pen = QPen(color, max(1.0, self.layout.em / (10 if style == UNDERLINE else 14)))
+        pen.setStyle(Qt.PenStyle.DashLine if style == UNDERLINE else Qt.PenStyle.SolidLine)
         painter.setPen(pen)
         for rect in rects:
-            y = rect.bottom() - max(1.0, rect.height() * 0.12)
+            y = rect.bottom() - max(1.0, rect.height() * (0.12 if style == UNDERLINE else 0.16))
             painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
 
     def _paint_row(

@@ -32,7 +32,10 @@ def build_menus(w: MainWindow) -> None:
     w.open_url_action.setStatusTip("Download a web page and read its article (http:// or https://)")
     w.paste_action = add_action(w, m, "New from &Clipboard", w.paste_document, QKeySequence.StandardKey.Paste)
     w.export_action = add_action(w, m, "&Export…", w.export_dialog, "Ctrl+E")
-    w.export_action.setStatusTip("Save the open document with its translation (TSV, Markdown, text, JSON)")
+    w.export_action.setStatusTip("Save the open document with its translation: format, layout and content")
+    w.export_selected_action = add_action(w, m, "Export &Selected…", w.imports.export_selected)
+    w.export_selected_action.setStatusTip("Export the documents selected in the library (Ctrl+click adds)")
+    w.library.export_requested.connect(w.imports.export_documents)
     m.addSeparator()
     w.remove_action = add_action(
         w, m, "&Remove Document…", lambda: w.doc_id is not None and w.remove_document(w.doc_id)
