@@ -16,18 +16,12 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox
 
 from reader import store
 from reader.errors import StoreError
-from reader.formats import (
-    DEFAULT_EXPORT,
-    EXPORT,
-    export_choice,
-    export_dialog_filter,
-    files_to_import,
-    import_dialog_filter,
-)
+from reader.formats import export_choice, files_to_import, import_dialog_filter
 from ui.status_text import READ_ONLY_REFUSAL, plural
 from ui.tasks import Task, TaskContext
 
 if TYPE_CHECKING:
+    from ui.export_dialog import ExportDialog
     from ui.main_window import MainWindow
 
 TEXT_FILTER = import_dialog_filter()  # from reader.formats.IMPORT
@@ -49,6 +43,7 @@ class ImportExport:
         self.window = window
         self.pending = 0  # imports started and not finished yet
         self.last_error_dialog: QMessageBox | None = None
+        self.export_dialog_widget: ExportDialog | None = None  # the last File → Export… dialog
 
     # ----------------------------------------------------------------- importing
 
@@ -199,32 +194,43 @@ class ImportExport:
 
     # ----------------------------------------------------------------- exporting
 
-    def export_dialog(self) -> Task | None:
-        """File → Export…: the format follows the typed extension, else the chosen filter."""
+    def export_dialog(self) -> ExportDialog | None:
+        """File → Export…: the open document, with a choice of format, layout and what to include."""
         w = self.window
         content = w.view.content()
         if w.doc_id is None or content is None:
             w.statusBar().showMessage("Open a document first, then export it.", 5000)
             return None
-        if w.test_badge.isVisibleTo(w):
-            answer = QMessageBox.warning(
-                w,
-                "Export",
-                f"A test model is installed: {TEST_MODEL_EXPORT_NOTE}. Export anyway?",
-                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel,
+        return self.export_documents([w.doc_id])
+
+    def export_selected(self) -> ExportDialog | None:
+        """File → Export Selected…: the documents selected in the library sidebar."""
+        ids = self.window.library.selected_ids()
+        if not ids:
+            self.window.statusBar().showMessage(
+                "Select documents in the library first (Ctrl+click or Shift+click for several).", 6000
             )
-            if answer != QMessageBox.StandardButton.Save:
-                return None
-        name = "".join(c if c.isalnum() or c in " -_" else "_" for c in content.title).strip() or "article"
-        suffix = EXPORT[DEFAULT_EXPORT].suffixes[0]
-        path, chosen = QFileDialog.getSaveFileName(
-            w, "Export document", str(Path.home() / f"{name[:80]}{suffix}"), export_dialog_filter()
-        )
-        if not path:
             return None
-        path, fmt = export_choice(path, chosen)  # "notes" gets the filter's suffix, "x.markdown" none
-        return self.export_document(path, fmt)
+        return self.export_documents(ids)
+
+    def export_documents(self, doc_ids: list[int]) -> ExportDialog | None:
+        """The export dialog for these documents (titles from the library list), opened without
+        blocking the window."""
+        from ui.export_dialog import ExportDialog
+
+        titles = {d["id"]: d.get("title") or "(untitled)" for d in self.window.library.source.documents()}
+        docs = [(doc_id, titles[doc_id]) for doc_id in dict.fromkeys(doc_ids) if doc_id in titles]
+        if not docs:
+            return None
+        if self.export_dialog_widget is not None and self.export_dialog_widget.task is not None:
+            self.export_dialog_widget.raise_()  # one export at a time: the running one is shown
+            return self.export_dialog_widget
+        if self.export_dialog_widget is not None:
+            self.export_dialog_widget.deleteLater()
+        dialog = ExportDialog(self.window, docs)
+        self.export_dialog_widget = dialog
+        dialog.open()
+        return dialog
 
     def export_document(self, path: str | Path, fmt: str | None = None) -> Task | None:
         """Write the open document (the user's edits win) through ``reader.export`` in a worker."""

@@ -21,7 +21,17 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QColor, QFont, QFontMetrics, QKeySequence, QPainter, QPalette, QTextLayout
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QKeySequence,
+    QPainter,
+    QPalette,
+    QTextLayout,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -230,7 +240,8 @@ class LibraryList(QListView):
         super().__init__(parent)
         self.setItemDelegate(LibraryDelegate(self))
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Ctrl+click and Shift+click select several documents (to export them together).
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setAlternatingRowColors(True)
         self.setResizeMode(QListView.ResizeMode.Adjust)
@@ -245,6 +256,7 @@ class LibraryView(QWidget):
 
     document_activated = Signal(int)
     remove_requested = Signal(int)
+    export_requested = Signal(list)  # document ids
     hide_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -254,6 +266,7 @@ class LibraryView(QWidget):
         self.proxy.setSourceModel(self.source)
         self.proxy.setSortRole(SORT_ROLE)
         self.list = LibraryList(self)
+        self.last_menu: QMenu | None = None  # the last context menu (tests read its actions)
         self.list.setModel(self.proxy)
 
         bar = QWidget(self)
@@ -353,7 +366,15 @@ class LibraryView(QWidget):
         option.rect = self.row_rect(row)
         return self.list.itemDelegate().title_lines(option, index)
 
+    def selected_ids(self) -> list[int]:
+        """The selected documents' ids, in displayed order."""
+        rows = sorted(self.list.selectionModel().selectedRows(), key=lambda i: i.row())
+        return [int(i.data(ID_ROLE)) for i in rows]
+
     def _activate(self, index: QModelIndex) -> None:
+        modifiers = QGuiApplication.keyboardModifiers()
+        if modifiers & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier):
+            return  # extending the selection, not opening
         doc_id = index.data(ID_ROLE)
         if doc_id is not None:
             self.document_activated.emit(int(doc_id))
@@ -370,6 +391,11 @@ class LibraryView(QWidget):
         doc_id = int(index.data(ID_ROLE))
         menu = QMenu(self)
         menu.addAction("Open", lambda: self.document_activated.emit(doc_id))
+        selected = self.selected_ids()
+        chosen = selected if doc_id in selected else [doc_id]
+        label = f"Export Selected ({len(chosen)})…" if len(chosen) > 1 else "Export…"
+        menu.addAction(label, lambda: self.export_requested.emit(chosen))
         remove = menu.addAction("Remove from library…", lambda: self.remove_requested.emit(doc_id))
         remove.setEnabled(self.remove_action.isEnabled())
+        self.last_menu = menu
         menu.popup(self.list.viewport().mapToGlobal(pos))
