@@ -46,6 +46,7 @@ class Carries(enum.Flag):
     METADATA = enum.auto()  # title and date
     ALIGNMENT = enum.auto()  # word and phrase links
     ANNOTATIONS = enum.auto()  # highlights and notes
+    PHRASES = enum.auto()  # saved phrases with their context
     MANY_DOCUMENTS = enum.auto()  # several documents in one file
 
 
@@ -56,6 +57,7 @@ CARRIES_WORDS = {
     Carries.METADATA: "title, date",
     Carries.ALIGNMENT: "word alignment",
     Carries.ANNOTATIONS: "annotations",
+    Carries.PHRASES: "saved phrases",
     Carries.MANY_DOCUMENTS: "several documents",
 }
 
@@ -148,7 +150,8 @@ class ImportFormat:
 # ---------------------------------------------------------------- export
 
 _EXPORTS = (
-    # Whose version and the notes go in extra columns only when asked (--include): not by default.
+    # Whose version and the notes go in extra columns only when asked (--include): not by default,
+    # so `carries` (what the default output holds) leaves them out and `includes` offers them.
     ExportFormat("tsv", "Tab-separated values", (".tsv",), "text",
                  Carries.USER_VERSIONS, "reader.export:to_tsv", ("include",), INCLUDES),
     ExportFormat("md", "Markdown", (".md", ".markdown"), "text",
@@ -162,7 +165,8 @@ _EXPORTS = (
                  Carries.USER_VERSIONS | Carries.STRUCTURE | Carries.METADATA, "reader.export:to_text"),
     ExportFormat("json", "JSON", (".json",), "text",
                  Carries.USER_VERSIONS | Carries.ORIGIN | Carries.STRUCTURE | Carries.METADATA
-                 | Carries.ALIGNMENT | Carries.ANNOTATIONS, "reader.export_json:to_json", ("db",)),
+                 | Carries.ALIGNMENT | Carries.ANNOTATIONS | Carries.PHRASES, "reader.export_json:to_json",
+                 ("db",)),
     ExportFormat("tmx", "TMX translation memory", (".tmx",), "text",
                  Carries.USER_VERSIONS | Carries.ORIGIN | Carries.MANY_DOCUMENTS,
                  "reader.export_tmx:to_tmx"),
@@ -170,7 +174,7 @@ _EXPORTS = (
                  Carries.USER_VERSIONS | Carries.STRUCTURE | Carries.METADATA | Carries.ANNOTATIONS
                  | Carries.MANY_DOCUMENTS, "reader.export_epub:to_epub", ("db",)),
     ExportFormat("anki", "Anki flashcards of saved phrases", (".apkg",), "stream",
-                 Carries.MANY_DOCUMENTS, "reader.export_anki:to_anki", ("db",)),
+                 Carries.PHRASES | Carries.MANY_DOCUMENTS, "reader.export_anki:to_anki", ("db",)),
 )
 EXPORT: dict[str, ExportFormat] = {f.name: f for f in _EXPORTS}
 DEFAULT_EXPORT = "tsv"
