@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from reader.document import DocumentView, ParagraphView, SentenceView
@@ -65,6 +66,9 @@ mark.purple { background: var(--mark-purple); }
 sup.note a { color: var(--muted); text-decoration: none; }
 .notes li { white-space: pre-wrap; }
 .edit { color: var(--muted); font-size: 0.8em; }
+article + article { margin-top: 3rem; border-top: 3px double var(--rule); padding-top: 1rem; }
+nav.contents { border-bottom: 1px solid var(--rule); margin-bottom: 2rem; }
+nav.contents a { color: inherit; }
 """
 
 _SCRIPT = """
@@ -211,8 +215,9 @@ def _placed(annotations: list[Annotation], side: str, text: str) -> list[Annotat
 
 
 class _Page:
-    def __init__(self, view: DocumentView, options: ExportOptions) -> None:
+    def __init__(self, view: DocumentView, options: ExportOptions, number: int = 1) -> None:
         self.view = view
+        self.number = number  # the document's place in a combined page: note anchors stay unique
         self.options = options
         self.data = alignment_data(view, options)
         wanted = options.includes("notes", True)
@@ -233,8 +238,8 @@ class _Page:
             if ann.side == side and ann.id in self.noted:
                 self.footnotes.append(ann.note)
                 n = len(self.footnotes)
-                inner += (f'<sup class="note"><a href="#note-{n}" id="ref-{n}" '
-                          f'title="{_esc(ann.note)}">{n}</a></sup>')
+                inner += (f'<sup class="note"><a href="#{self.anchor("note", n)}" '
+                          f'id="{self.anchor("ref", n)}" title="{_esc(ann.note)}">{n}</a></sup>')
         return f'<span class="s" data-s="{s.id}">{inner}</span>'
 
     def side(self, p: ParagraphView, side: str) -> str:
@@ -257,9 +262,12 @@ class _Page:
         return (f'<div class="pair {_esc(kind)}">{self.block(run[0], "nl", tag)}'
                 f'{self.block(run[0], "en", tag)}</div>')
 
-    def render(self) -> str:
+    def anchor(self, what: str, n: int) -> str:
+        return f"{what}-{n}" if self.number == 1 else f"{what}-{self.number}-{n}"
+
+    def article(self) -> str:
+        """The document as one ``<article>``: its title, date, paragraphs and notes."""
         view = self.view
-        layout = self.options.layout or "side-by-side"
         title = _title_paragraph(view)
         head: list[str] = []
         if title is not None:
@@ -272,12 +280,32 @@ class _Page:
         body = "\n".join(self.run(run) for run in _runs(_body(view)))
         notes = ""
         if self.footnotes:
-            items = "".join(f'<li id="note-{n}">{_esc(note)} <a href="#ref-{n}">↩</a></li>'
-                            for n, note in enumerate(self.footnotes, 1))
+            items = "".join(
+                f'<li id="{self.anchor("note", n)}">{_esc(note)} '
+                f'<a href="#{self.anchor("ref", n)}">↩</a></li>'
+                for n, note in enumerate(self.footnotes, 1)
+            )
             notes = f'<section class="notes"><h2>Notes</h2><ol>{items}</ol></section>'
-        edited = any(s.origin == "user" for s in view.sentences())
-        footer = f"<footer><p>{EDIT_MARK} your own translation</p></footer>" if edited else ""
-        return "\n".join([
+        return (f'<article id="doc-{self.number}"><header>{"".join(head)}</header>'
+                f"<main>\n{body}\n</main>{notes}</article>")
+
+
+def _render(pages: list[_Page]) -> str:
+    """The standalone page around one or more articles (several: a table of contents first)."""
+    views = [p.view for p in pages]
+    layout = pages[0].options.layout or "side-by-side"
+    articles = [p.article() for p in pages]  # renders each, filling the alignment data
+    data: dict[str, dict] = {}
+    for page in pages:
+        data.update(page.data)
+    contents = ""
+    if len(pages) > 1:
+        items = "".join(f'<li><a href="#doc-{p.number}">{_esc(p.view.title)}</a></li>' for p in pages)
+        contents = f'<nav class="contents"><ol>{items}</ol></nav>'
+    page_title = views[0].title if len(views) == 1 else f"{views[0].title} and {len(views) - 1} more"
+    edited = any(s.origin == "user" for v in views for s in v.sentences())
+    footer = f"<footer><p>{EDIT_MARK} your own translation</p></footer>" if edited else ""
+    return "\n".join([
             "<!DOCTYPE html>",
             '<html lang="nl">',
             "<head>",
@@ -287,15 +315,14 @@ class _Page:
             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
             "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">",
             '<meta name="generator" content="bilingual-reader">',
-            f"<title>{_esc(view.title)}</title>",
+            f"<title>{_esc(page_title)}</title>",
             f"<style>{_CSS}</style>",
             "</head>",
             f'<body class="{layout}">',
-            f"<header>{''.join(head)}</header>",
-            f"<main>\n{body}\n</main>",
-            notes,
+            contents,
+            *articles,
             footer,
-            f'<script type="application/json" id="alignment-data">{script_json({"sentences": self.data})}'
+            f'<script type="application/json" id="alignment-data">{script_json({"sentences": data})}'
             "</script>",
             f"<script>{_SCRIPT}</script>",
             "</body>",
@@ -304,7 +331,13 @@ class _Page:
         ])
 
 
-def to_html(view: DocumentView, options: ExportOptions | None = None) -> str:
+def to_html(
+    views: DocumentView | Sequence[DocumentView], options: ExportOptions | None = None
+) -> str:
     """The page (see the module's docstring); ``options.layout`` side-by-side (default) or
-    interleaved."""
-    return _Page(view, options or ExportOptions()).render()
+    interleaved. Several documents make one page of articles with a table of contents."""
+    views = [views] if isinstance(views, DocumentView) else list(views)
+    if not views:
+        raise ValueError("to_html needs at least one document")
+    options = options or ExportOptions()
+    return _render([_Page(v, options, number) for number, v in enumerate(views, 1)])

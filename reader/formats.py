@@ -159,8 +159,8 @@ _EXPORTS = (
                  | Carries.ANNOTATIONS, "reader.export:to_markdown", ("layout", "include"), ("notes",)),
     ExportFormat("html", "Web page", (".html", ".htm"), "text",
                  Carries.USER_VERSIONS | Carries.ORIGIN | Carries.STRUCTURE | Carries.METADATA
-                 | Carries.ALIGNMENT | Carries.ANNOTATIONS, "reader.export_html:to_html",
-                 ("layout", "include"), ("notes",)),
+                 | Carries.ALIGNMENT | Carries.ANNOTATIONS | Carries.MANY_DOCUMENTS,
+                 "reader.export_html:to_html", ("layout", "include"), ("notes",)),
     ExportFormat("txt", "Plain text", (".txt",), "text",
                  Carries.USER_VERSIONS | Carries.STRUCTURE | Carries.METADATA, "reader.export:to_text"),
     ExportFormat("json", "JSON", (".json",), "text",

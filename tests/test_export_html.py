@@ -216,3 +216,38 @@ def test_the_page_needs_nothing_outside_itself(db, engine):
         assert not (tag == "link" and "href" in attrs)
         assert not attrs.get("href", "#").split("#")[0], attrs  # only links inside the page
     assert html.unescape("&amp;") == "&"  # (the parser above decoded every reference)
+
+
+def test_several_documents_make_one_page_of_articles_with_contents_and_their_own_notes(tmp_path):
+    """`bireader export A B --format html -o both.html`: one page, each document an article in
+    order, a table of contents, hover data for every sentence and note anchors that never clash."""
+    from reader.cli import main
+    from reader.store import open_db
+
+    db = open_db()  # the library under BIREADER_HOME, which the command line opens
+    first, _ = add_document(db, make_article([("body", "De hond loopt in de tuin.")], title="Hond"))
+    second, _ = add_document(db, make_article([("body", "De kat slaapt op de bank.")], title="Kat"))
+    for doc_id, english, note in ((first, "The dog walks in the garden.", "een huisdier"),
+                                  (second, "The cat sleeps on the couch.", "ook een huisdier")):
+        sid = document_sentences(db, doc_id)[0].id
+        set_user_translation(db, sid, english)
+        add_annotation(db, doc_id, sid, "nl", 3, 6, note=note)
+    db.close()
+
+    out = tmp_path / "both.html"
+    assert main(["export", str(first), str(second), "--format", "html", "-o", str(out)]) == 0
+
+    text = out.read_text(encoding="utf-8")
+    page = Page(text)
+    assert page.side("nl") == ["De hond loopt in de tuin.", "De kat slaapt op de bank."]
+    assert page.side("en") == ["The dog walks in the garden.", "The cat sleeps on the couch."]
+    assert [a["id"] for t, a in page.tags if t == "article"] == ["doc-1", "doc-2"]
+    assert [a["href"] for t, a in page.tags if t == "a" and a.get("href", "").startswith("#doc-")] == [
+        "#doc-1", "#doc-2"
+    ]
+    assert page.notes == ["een huisdier", "ook een huisdier"]
+    ids = [a["id"] for _t, a in page.tags if "id" in a]
+    assert len(ids) == len(set(ids)), "an anchor appears twice"
+    data = json.loads(page.scripts[0])["sentences"]
+    assert len(data) == 2  # hover data for the sentences of both documents
+    assert "<title>Hond and 1 more</title>" in text
