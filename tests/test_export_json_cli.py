@@ -151,3 +151,36 @@ def test_a_socket_or_fifo_in_place_of_the_file(library, tmp_path, capsys):
     reader.join(timeout=60)
     assert code == 0 and not reader.is_alive() and fifo.exists()
     assert etree.fromstring(received[0]).tag == "tmx"
+
+
+def test_export_into_a_folder_the_user_cannot_write_says_so_and_writes_nothing(tmp_path):
+    """A read-only place, for an ordinary user (root, whom permissions do not stop, runs the
+    command without the powers to write anywhere): one sentence, no file, no temporary left."""
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    from tests.helpers_fs import as_ordinary_user
+
+    top = Path(tempfile.mkdtemp(prefix="bireader-export-ro-"))
+    home, locked = top / "home", top / "locked"
+    locked.mkdir()
+    env = {**os.environ, "BIREADER_HOME": str(home)}
+    try:
+        db = open_db(home / "library.sqlite")
+        doc_id, _ = add_document(db, make_article())
+        db.close()
+        locked.chmod(0o555)
+        result = subprocess.run(
+            [sys.executable, "-m", "reader.cli", "export", str(doc_id), "--format", "tsv",
+             "-o", str(locked / "out.tsv")],
+            env=env, capture_output=True, text=True, timeout=120, **as_ordinary_user(),
+        )
+        assert result.returncode == 1, result.stdout + result.stderr
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and str(locked) in lines[0], result.stderr
+        assert list(locked.iterdir()) == []
+    finally:
+        locked.chmod(0o755)
+        shutil.rmtree(top)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
 import os
 import shutil
 import sqlite3
@@ -29,6 +28,7 @@ from reader.store import (
     user_translations,
     user_versions,
 )
+from tests.helpers_fs import as_ordinary_user
 from tests.helpers_store import make_article
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -203,13 +203,6 @@ def test_read_only_library_that_needs_an_upgrade_is_refused_untouched(tmp_path):
     assert path.read_bytes() == before
 
 
-def _drop_root_file_powers() -> None:
-    libc = ctypes.CDLL(None, use_errno=True)
-    for capability in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
-        if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP: gone after exec
-            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
-
-
 def test_a_library_in_a_folder_the_user_cannot_write_is_listed():
     """On a library in a folder the user cannot write, `library list` works instead of failing to
     create the WAL files. Root ignores permissions, so as root the CLI runs without the
@@ -221,7 +214,7 @@ def test_a_library_in_a_folder_the_user_cannot_write_is_listed():
     for p in (top, folder, *folder.iterdir()):
         p.chmod(0o755 if p.is_dir() else 0o644)
     folder.chmod(0o555)
-    as_other_user = {"preexec_fn": _drop_root_file_powers} if os.geteuid() == 0 else {}
+    as_other_user = as_ordinary_user()
     env = {**os.environ, "BIREADER_HOME": str(folder), "HOME": str(top),
            "XDG_CONFIG_HOME": str(top / "config"), "XDG_DATA_HOME": str(top / "data"),
            "XDG_CACHE_HOME": str(top / "cache")}
