@@ -18,7 +18,6 @@ import dataclasses
 import errno
 import fcntl
 import io
-import json
 import os
 import re
 import stat
@@ -37,7 +36,6 @@ if TYPE_CHECKING:
     from reader.annotations import Annotation
 
 FORMATS = tuple(EXPORT)
-JSON_FORMAT_ID = "bilingual-reader/1"
 EDIT_MARK = "✎"
 LIST_KINDS = ("list_item",)
 QUOTE_KIND = "quote"
@@ -559,46 +557,4 @@ def to_text(view: DocumentView) -> str:
         english = p.final
         blocks.append(mark + _one_line(p.text) + (f"\n{mark}{_one_line(english)}" if english else ""))
     return "\n\n".join(blocks) + "\n"
-
-
-# ---------------------------------------------------------------- JSON
-
-
-def _sentence_json(s: SentenceView) -> dict:
-    return {
-        "id": s.id,
-        "idx": s.idx,
-        "start": s.start,
-        "end": s.end,
-        "source": s.text,
-        "translation": s.final,
-        "origin": s.origin,  # "user", "model" or None (untranslated)
-        "model_translation": s.translation.target if s.translation is not None else None,
-        "user_translation": s.user_text,
-    }
-
-
-def to_json(view: DocumentView) -> str:
-    """Metadata, paragraphs and sentences with both sides; ``origin`` says whose translation."""
-    data = {
-        "format": JSON_FORMAT_ID,
-        "id": view.id,
-        "title": view.title,
-        "date": view.date,
-        "source_path": view.source_path,
-        "imported_at": view.imported_at,
-        "content_hash": view.content_hash,
-        "model_key": view.model_key,
-        "paragraphs": [
-            {
-                "idx": p.idx,
-                "kind": p.kind,
-                "source": p.text,
-                "translation": p.final,
-                "sentences": [_sentence_json(s) for s in p.sentences],
-            }
-            for p in view.paragraphs
-        ],
-    }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 

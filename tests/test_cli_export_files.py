@@ -46,6 +46,9 @@ class FifoReader:
 
     def __init__(self, path: Path) -> None:
         self.path, self.data = path, b""
+        # A reader is there before the command runs, however late the thread starts: the FIFO is
+        # held open (never read) here, and the thread's blocking open reads everything written.
+        self._held = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
         self.thread = threading.Thread(target=self._read, daemon=True)
         self.thread.start()
 
@@ -58,6 +61,7 @@ class FifoReader:
             fd = os.open(self.path, os.O_WRONLY | os.O_NONBLOCK)
             os.close(fd)
         self.thread.join(timeout=30)
+        os.close(self._held)
         assert not self.thread.is_alive()
         return self.data
 
