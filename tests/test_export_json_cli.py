@@ -143,12 +143,14 @@ def test_a_socket_or_fifo_in_place_of_the_file(library, tmp_path, capsys):
     fifo = tmp_path / "pijp.tmx"
     os.mkfifo(fifo)
     received: list[bytes] = []
+    held = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # a reader is there however late the thread
     reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
     reader.start()
     code, err = run(capsys, "export", str(rich), "-o", str(fifo))  # a pipe is written in place
     if reader.is_alive() and code != 0:  # nothing opened the pipe: let the reader see its end
         os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
     reader.join(timeout=60)
+    os.close(held)
     assert code == 0 and not reader.is_alive() and fifo.exists()
     assert etree.fromstring(received[0]).tag == "tmx"
 
