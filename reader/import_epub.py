@@ -53,7 +53,7 @@ def read_epub(data: bytes, name: str) -> ParsedArticle:
 
 def _read_book(book: zipfile.ZipFile, name: str) -> ParsedArticle:
     from reader.import_html import block_paragraphs
-    from reader.importer import Paragraph, ParsedArticle, _language_warnings, _title, content_hash, shorten
+    from reader.importer import Paragraph, article_from
 
     members = {info.filename: info for info in book.infolist()}
     _refuse_drm(book, members, name)
@@ -84,15 +84,7 @@ def _read_book(book: zipfile.ZipFile, name: str) -> ParsedArticle:
     if not paragraphs:
         raise ImportFailed(f"{name} contains no text (only images or empty chapters): nothing to import")
     title, date = _metadata(opf)
-    text = "\n\n".join(p.text for p in paragraphs[:200])
-    return ParsedArticle(
-        title=shorten(title) if title else _title(paragraphs),
-        date=date,
-        paragraphs=paragraphs,
-        content_hash=content_hash(paragraphs, date),
-        source_path=name,
-        warnings=_language_warnings(text, name),
-    )
+    return article_from(paragraphs, title, date, name)
 
 
 def _refuse_drm(book: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], name: str) -> None:

@@ -114,17 +114,9 @@ def read_clipboard(html: str, text: str, name: str = "Pasted text") -> ParsedArt
 
 
 def _article(paragraphs: list[Paragraph], title: str | None, date: str | None, name: str) -> ParsedArticle:
-    from reader.importer import ParsedArticle, _language_warnings, _title, content_hash, shorten
+    from reader.importer import article_from
 
-    text = "\n\n".join(p.text for p in paragraphs)
-    return ParsedArticle(
-        title=shorten(title) if title else _title(paragraphs),
-        date=date,
-        paragraphs=paragraphs,
-        content_hash=content_hash(paragraphs, date),
-        source_path=name,
-        warnings=_language_warnings(text, name),
-    )
+    return article_from(paragraphs, title, date, name)
 
 
 def _parse_page(data: bytes | str, name: str) -> etree._Element:

@@ -37,15 +37,7 @@ def read_markdown(data: bytes, name: str) -> ParsedArticle:
 
 def parse_markdown(text: str, name: str) -> ParsedArticle:
     from reader.errors import ImportFailed
-    from reader.importer import (
-        ParsedArticle,
-        _language_warnings,
-        _take_date,
-        _title,
-        content_hash,
-        normalise,
-        shorten,
-    )
+    from reader.importer import _take_date, article_from, normalise
 
     if "\x00" in text:
         raise ImportFailed(f"{name} contains NUL characters, so it is binary: save it as a text file")
@@ -63,14 +55,7 @@ def parse_markdown(text: str, name: str) -> ParsedArticle:
     paragraphs = _paragraphs(text)
     if not paragraphs:
         raise ImportFailed(f"{name} is empty (no text besides markup and white space): nothing to import")
-    return ParsedArticle(
-        title=shorten(title) if title else _title(paragraphs),
-        date=date,
-        paragraphs=paragraphs,
-        content_hash=content_hash(paragraphs, date),
-        source_path=name,
-        warnings=_language_warnings("\n\n".join(p.text for p in paragraphs), name),
-    )
+    return article_from(paragraphs, title, date, name)
 
 
 def _date(value: str) -> str | None:

@@ -546,6 +546,32 @@ def _ends_sentence(line: str) -> bool:
     return line.rstrip(_CLOSERS).endswith((".", "!", "?", "…"))
 
 
+def article_from(
+    paragraphs: list[Paragraph], title: str | None, date: str | None, name: str
+) -> ParsedArticle:
+    """The article every reader returns: the title given (else one made from the text), the
+    content hash that identifies it, and the warnings about its language."""
+    return ParsedArticle(
+        title=shorten(title) if title else _title(paragraphs),
+        date=date,
+        paragraphs=paragraphs,
+        content_hash=content_hash(paragraphs, date),
+        source_path=name,
+        warnings=_language_warnings(_sample(paragraphs), name),
+    )
+
+
+def _sample(paragraphs: list[Paragraph]) -> str:
+    """The opening text the language check reads (a book's first pages, not the whole book)."""
+    taken, size = [], 0
+    for p in paragraphs:
+        taken.append(p.text)
+        size += len(p.text) + 2
+        if size >= _LANGUAGE_SAMPLE:
+            break
+    return "\n\n".join(taken)
+
+
 def _language_warnings(text: str, label: str) -> list[str]:
     """Warn (not refuse) about text the Dutch model will translate badly: another language, or symbols.
 
