@@ -63,6 +63,51 @@ def build(db, args) -> None:
                         dictionary=None, status=rng.choice(("new", "learning", "known")))
 
 
+def load_library(app, panel) -> float:
+    """Show the panel with "Whole library" on and wait for its worker to load every entry;
+    returns the seconds it took."""
+    panel.show()
+    app.processEvents()
+    t0 = time.perf_counter()
+    panel.library_scope.setChecked(True)  # loads the whole library, in a worker
+    while panel.task is not None and panel.task.state in ("pending", "running"):
+        app.processEvents()
+        time.sleep(0.002)
+    app.processEvents()
+    return time.perf_counter() - t0
+
+
+def time_filters(app, panel) -> list[tuple[str, float, float, int]]:
+    """Each filter change as the user makes it, timed from the change through the model's
+    filtering to the view's reset and repaint: (step, seconds, seconds filtering, rows shown)."""
+
+    def choose(combo, data) -> None:
+        combo.setCurrentIndex(combo.findData(data))
+
+    steps = [
+        ("kind: annotations", lambda: choose(panel.kind_filter, "annotation")),
+        ("tag: idioom", lambda: choose(panel.tag_filter, "idioom")),
+        ("colour: blue", lambda: choose(panel.colour_filter, "blue")),
+        ("text: vraag", lambda: panel.text_filter.setText("vraag")),
+        ("text: oekraine", lambda: panel.text_filter.setText("oekraine")),
+        ("clear text", lambda: panel.text_filter.setText("")),
+        ("any colour", lambda: choose(panel.colour_filter, None)),
+        ("any tag", lambda: choose(panel.tag_filter, None)),
+        ("kind: phrases", lambda: choose(panel.kind_filter, "phrase")),
+        ("status: known", lambda: choose(panel.status_filter, "known")),
+        ("everything", lambda: (choose(panel.status_filter, None), choose(panel.kind_filter, None))),
+        ("text: #1999", lambda: panel.text_filter.setText("#1999")),
+    ]
+    timed = []
+    for label, step in steps:
+        t0 = time.perf_counter()
+        step()
+        t1 = time.perf_counter()
+        app.processEvents()  # the view's reset and repaint
+        timed.append((label, time.perf_counter() - t0, t1 - t0, panel.model.rowCount()))
+    return timed
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--annotations", type=int, default=20_000)
@@ -91,44 +136,13 @@ def main(argv: list[str] | None = None) -> int:
     window.resize(1400, 900)
     window.show()
     panel = window.annotations_panel
-    panel.show()
-    app.processEvents()
-    t0 = time.perf_counter()
-    panel.library_scope.setChecked(True)  # loads the whole library, in a worker
-    while panel.task is not None and panel.task.state == "running":
-        app.processEvents()
-        time.sleep(0.002)
-    app.processEvents()
-    load = time.perf_counter() - t0
+    load = load_library(app, panel)
     rows = len(panel.model.all_entries())
-
-    def choose(combo, data) -> None:
-        combo.setCurrentIndex(combo.findData(data))
-
-    steps = [
-        ("kind: annotations", lambda: choose(panel.kind_filter, "annotation")),
-        ("tag: idioom", lambda: choose(panel.tag_filter, "idioom")),
-        ("colour: blue", lambda: choose(panel.colour_filter, "blue")),
-        ("text: vraag", lambda: panel.text_filter.setText("vraag")),
-        ("text: oekraine", lambda: panel.text_filter.setText("oekraine")),
-        ("clear text", lambda: panel.text_filter.setText("")),
-        ("any colour", lambda: choose(panel.colour_filter, None)),
-        ("any tag", lambda: choose(panel.tag_filter, None)),
-        ("kind: phrases", lambda: choose(panel.kind_filter, "phrase")),
-        ("status: known", lambda: choose(panel.status_filter, "known")),
-        ("everything", lambda: (choose(panel.status_filter, None), choose(panel.kind_filter, None))),
-        ("text: #1999", lambda: panel.text_filter.setText("#1999")),
-    ]
     timings = []
-    for label, step in steps:
-        t0 = time.perf_counter()
-        step()
-        t1 = time.perf_counter()
-        app.processEvents()  # the view's reset and repaint
-        dt = time.perf_counter() - t0
+    for label, dt, filtering, shown in time_filters(app, panel):
         timings.append(dt)
-        print(f"  {label:<20} {dt * 1000:7.1f} ms (filter {(t1 - t0) * 1000:5.1f}, paint "
-              f"{(dt - t1 + t0) * 1000:5.1f})  {panel.model.rowCount():6d} rows")
+        print(f"  {label:<20} {dt * 1000:7.1f} ms (filter {filtering * 1000:5.1f}, paint "
+              f"{(dt - filtering) * 1000:5.1f})  {shown:6d} rows")
     window.close()
     worst, median = max(timings) * 1000, statistics.median(timings) * 1000
     print(f"goal: every filter < 50 ms: {'met' if worst < 50 else 'NOT met'}")

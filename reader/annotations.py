@@ -252,15 +252,38 @@ _SELECT = (
 _ORDER = " ORDER BY a.document_id, p.idx, s.idx, a.side = 'en', a.start, a.id"
 
 
+# Text holding a character outside printable ASCII (accents, a line break): SQLite's lower() and
+# instr() fold only ASCII, so such rows are left for the exact check in Python.
+_NOT_ASCII = "'*[^ -~]*'"
+
+
+def _text_prefilter(where: str, params: list[object], needle: str) -> tuple[str, list[object]]:
+    """``where`` narrowed in SQL to the rows that can hold the casefolded ``needle`` in their note
+    or quote, so that only those are read and sorted (reading all 20,000 to test each in Python
+    took 100-200 ms). A superset: an ASCII needle is found by ``instr(lower(…))`` in ASCII text,
+    and any needle may hide in text that is not all ASCII (``ß`` folds to ``ss``); the caller
+    keeps the exact test."""
+    loose = f"a.note GLOB {_NOT_ASCII} OR a.exact GLOB {_NOT_ASCII}"
+    if needle.isascii():
+        test = f"(instr(lower(a.note), ?) OR instr(lower(a.exact), ?) OR {loose})"
+        params = [*params, needle, needle]
+    else:  # an ASCII text folds to ASCII: it cannot hold this needle
+        test = f"({loose})"
+    return (f"({where}) AND {test}" if where else test), params
+
+
 def _annotations(
     db: Database, where: str, params: Sequence[object], text: str | None = None
 ) -> list[Annotation]:
     """Rows matching ``where`` in reading order with their tags; tags are read in one query
     (a correlated subquery per row cost a third of a 20,000-row list)."""
+    params = list(params)
+    needle = text.casefold() if text else ""
+    if needle:
+        where, params = _text_prefilter(where, params, needle)
     sql = _SELECT + (f" WHERE {where}" if where else "") + _ORDER
-    rows = db.execute(sql, list(params)).fetchall()
-    if text:
-        needle = text.casefold()
+    rows = db.execute(sql, params).fetchall()
+    if needle:
         rows = [r for r in rows if needle in r[11].casefold() or needle in r[6].casefold()]
     tags: dict[int, list[str]] = {}
     if rows:

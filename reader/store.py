@@ -654,15 +654,22 @@ def list_documents(db: Database, model_key: str | None = None) -> list[dict]:
     A sentence counts as translated when the user wrote a version of it or the cache holds a
     translation by ``model_key`` (by any model when ``model_key`` is None).
     """
+    # The translated sentences are found once, as a set of ids, by walking the sentences in
+    # source-hash order so that each probe of the translations' source-hash index lands next to
+    # the previous one (the index also holds the model key: no visit to the wide translations
+    # rows); a probe per sentence in document order instead reads the index at random and took
+    # 0.6-0.9 s over 100,000 sentences against 0.17 s this way.
     model_filter = "" if model_key is None else "AND t.model_key = :model_key"
     sql = f"""
         SELECT d.id, d.title, d.date, d.source_path, d.imported_at,
             count(s.id) AS n_sentences,
-            coalesce(sum(
-                EXISTS (SELECT 1 FROM user_translations u WHERE u.sentence_id = s.id)
-                OR EXISTS (SELECT 1 FROM translations t
-                           WHERE t.source_hash = s.source_hash {model_filter})
-            ), 0) AS n_translated
+            coalesce(sum(s.id IN (
+                SELECT u.sentence_id FROM user_translations u
+                UNION ALL
+                SELECT s2.id FROM sentences s2 INDEXED BY sentences_source_hash
+                WHERE EXISTS (SELECT 1 FROM translations t INDEXED BY translations_source_hash
+                              WHERE t.source_hash = s2.source_hash {model_filter})
+            )), 0) AS n_translated
         FROM documents d LEFT JOIN sentences s ON s.document_id = d.id
         GROUP BY d.id
         ORDER BY d.imported_at DESC, d.id DESC"""

@@ -247,6 +247,24 @@ def test_list_filters_by_document_tag_colour_and_text(db, doc):
     assert [x.id for x in list_annotations(db, text="oekraïne")] == [c.id]
 
 
+def test_the_text_filter_folds_case_beyond_ascii_in_notes_and_quotes(db, doc):
+    """The filter narrows in SQL, whose lower() folds only ASCII: what Python's casefold finds
+    (ß as ss, Ï as ï) is still found, in the note or in the quote, and wildcards are plain text."""
+    doc_id, rows = doc
+    other_id, _ = add_document(db, make_article([("body", "Een ander artikel over OEKRAÏNE.")], title="X"))
+    row = document_sentences(db, other_id)[0]
+    a = add_annotation(db, doc_id, rows[1].id, "nl", 0, 4, note="Die Straße, 100% zeker_", tags=["t"])
+    b = add_annotation(db, other_id, row.id, "nl", *span(row.text, "OEKRAÏNE"), note="land")
+    c = add_annotation(db, doc_id, rows[3].id, "nl", 0, 2, note="gewoon 1000 keer", tags=["t"])
+    assert [x.id for x in list_annotations(db, text="STRASSE")] == [a.id]
+    assert [x.id for x in list_annotations(db, text="oekraïne")] == [b.id]  # in the quote only
+    assert [x.id for x in list_annotations(db, text="100%")] == [a.id]
+    assert [x.id for x in list_annotations(db, text="%")] == [a.id]
+    assert [x.id for x in list_annotations(db, text="_")] == [a.id]
+    assert [x.id for x in list_annotations(db, text="keer", tag="t")] == [c.id]
+    assert [x.id for x in list_annotations(db, text="LAND", doc_id=doc_id)] == []
+
+
 # ---------------------------------------------------------------- bad input
 
 

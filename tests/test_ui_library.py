@@ -7,7 +7,7 @@ from PySide6.QtGui import QFont, QFontMetrics
 
 from reader import store
 from tests.helpers_store import make_article
-from ui.library import META_ROLE, PAD_X
+from ui.library import CURRENT_ROLE, META_ROLE, PAD_X
 
 TITLE_40 = "Kabinet wil meer woningen bouwen in Delft"  # 41 characters
 LONG_TITLE = (
@@ -115,3 +115,39 @@ def test_library_shortcut_is_unique_among_the_windows_shortcuts(empty_packages, 
             assert key not in seen, f"{key} is both {seen[key]!r} and {action.text()!r}"
             seen[key] = action.text()
     assert seen["Ctrl+B"] == "Show &Library"
+
+
+def test_rows_refit_their_titles_when_the_sidebar_widens_and_the_open_mark_follows(
+    empty_packages, make_window, qtbot
+):
+    """Row heights are remembered per title and width: a wider sidebar gives the long title
+    fewer lines and a lower row; only the open document carries the accent mark."""
+    first, second = add(TITLE_40), add(LONG_TITLE)
+    window = make_window()
+    library = window.library
+    metrics = QFontMetrics(title_font(window))
+
+    def row_of(doc_id: int) -> int:
+        row = library.row_of(doc_id)
+        assert row is not None
+        return row
+
+    def fits(row: int) -> bool:
+        lines = library.shown_title(row)
+        return library.row_rect(row).height() >= len(lines) * metrics.lineSpacing()
+
+    long_row = row_of(second)
+    narrow = (len(library.shown_title(long_row)), library.row_rect(long_row).height())
+    assert narrow[0] == 2 and fits(long_row)
+    window.resize(2600, 800)
+    window.splitter.setSizes([2000, 600])
+    qtbot.waitUntil(lambda: library.row_rect(long_row).height() < narrow[1])
+    assert len(library.shown_title(long_row)) == 1 and fits(long_row) and fits(row_of(first))
+
+    def marked() -> dict[int, bool]:
+        return {d: bool(library.proxy.index(row_of(d), 0).data(CURRENT_ROLE)) for d in (first, second)}
+
+    window.open_document(first)
+    assert marked() == {first: True, second: False}
+    window.open_document(second)
+    assert marked() == {first: False, second: True}

@@ -128,7 +128,8 @@ def removal_question(db: Any, doc_id: int, title: str) -> str:
 
 class EntryModel(QAbstractTableModel):
     """Every entry loaded once; ``set_filter`` keeps the matching ones (the view asks only for
-    the rows it shows)."""
+    the rows it shows). The entries of each kind and of each tag are listed apart when loaded, so
+    that a filter starts from the shortest list it needs instead of all 40,000 entries."""
 
     HEADERS = ("", "Text", "Note / English", "Tags / status", "Document")
 
@@ -136,25 +137,45 @@ class EntryModel(QAbstractTableModel):
         super().__init__(parent)
         self._dark = dark
         self._all: list[Entry] = []
+        self._index: dict[tuple[str, str], list[Entry]] = {}
         self._rows: list[Entry] = []
         self._select: Callable[[list[Entry]], list[Entry]] = list
+        self._keys: tuple[tuple[str, str], ...] = ()
 
     def set_entries(self, entries: Iterable[Entry]) -> None:
         self._all = sorted(entries, key=lambda e: (e.order, e.kind, e.id))
+        index: dict[tuple[str, str], list[Entry]] = {}
+        for e in self._all:
+            index.setdefault(("kind", e.kind), []).append(e)
+            if e.detached:
+                index.setdefault(("kind", DETACHED), []).append(e)
+            if e.status is not None:
+                index.setdefault(("status", e.status), []).append(e)
+            for tag in e.tags:
+                index.setdefault(("tag", tag), []).append(e)
+        self._index = index
         self._apply()
 
-    def set_filter(self, select: Callable[[list[Entry]], list[Entry]]) -> None:
-        """``select`` returns the entries to show, in order, from all of them."""
-        self._select = select
+    def set_filter(
+        self, select: Callable[[list[Entry]], list[Entry]], keys: Iterable[tuple[str, str]] = ()
+    ) -> None:
+        """``select`` returns the entries to show, in order, from those it is given: all of them,
+        or, when ``keys`` name lists that every shown entry belongs to (``("kind", ANNOTATION)``,
+        ``("kind", DETACHED)``, ``("tag", t)``, ``("status", s)``), the shortest of those lists."""
+        self._select, self._keys = select, tuple(keys)
         self._apply()
 
     def _apply(self) -> None:
+        base = min((self._index.get(k, []) for k in self._keys), key=len, default=self._all)
         self.beginResetModel()
-        self._rows = self._select(self._all)
+        self._rows = self._select(base)
         self.endResetModel()
 
     def all_entries(self) -> list[Entry]:
         return list(self._all)
+
+    def total(self) -> int:
+        return len(self._all)
 
     def entries(self) -> list[Entry]:
         return list(self._rows)
@@ -549,8 +570,15 @@ class AnnotationsPanel(QDockWidget):
                 rows = [e for e in rows if needle in e.hay]
             return list(rows)
 
-        self.model.set_filter(select)
-        shown, total = self.model.rowCount(), len(self.model.all_entries())
+        keys = [("kind", kind)] if kind is not None else []
+        if tag is not None:
+            keys.append(("tag", tag))
+        if colour is not None:  # a colour keeps annotations only
+            keys.append(("kind", ANNOTATION))
+        if status is not None:
+            keys.append(("status", status))
+        self.model.set_filter(select, keys)
+        shown, total = self.model.rowCount(), self.model.total()
         self.count_label.setText(f"{shown} of {total}" if shown != total else f"{total} in all")
 
     def apply_vocabulary_filter(self) -> None:
