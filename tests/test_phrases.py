@@ -110,6 +110,33 @@ def test_marks_follow_saving_and_deleting_phrases(db, no_dictionary):
     assert phrase_matches(db, b) == {}
 
 
+def test_marks_follow_each_change_as_a_fresh_matching_would_even_when_an_id_is_given_again(
+    db, no_dictionary
+):
+    a, (first, second) = add(db, SOURCE + " De oude huizen in Kyiv staan er nog.")
+    b, sentences = add(db, "Haar moeder belde later op. Het oude huis brandde af.", "De moeder zweeg.")
+    assert phrase_matches(db, b) == {}
+    quotes = ((first, "moeder"), (first, "belde op"), (second, "oude huizen"))
+    saved = [save_quote(db, a, sentence, quote) for sentence, quote in quotes]
+    assert marked(db, b, sentences) == {
+        "Haar moeder belde later op.": ["moeder", "belde op"],
+        "Het oude huis brandde af.": ["oude huis"],
+        "De moeder zweeg.": ["moeder"],
+    }
+    phrases.delete_phrase(db, saved[0].id)
+    assert marked(db, b, sentences) == {
+        "Haar moeder belde later op.": ["belde op"], "Het oude huis brandde af.": ["oude huis"],
+    }
+    phrases.delete_phrase(db, saved[2].id)  # the newest: SQLite gives its id to the next phrase
+    again = save_quote(db, a, second, "Kyiv")
+    assert again.id == saved[2].id
+    assert marked(db, b, sentences) == {"Haar moeder belde later op.": ["belde op"]}  # not "oude huis"
+    phrases.restore_phrase(db, saved[0])
+    assert marked(db, b, sentences) == {
+        "Haar moeder belde later op.": ["moeder", "belde op"], "De moeder zweeg.": ["moeder"],
+    }
+
+
 def test_the_aligned_english_and_the_gloss_are_filled_in(db, dictionary):
     doc_id, (first,) = add(db, SOURCE)
     translate(db, [first], [TARGET])

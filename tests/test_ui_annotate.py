@@ -109,6 +109,12 @@ def painted(window: MainWindow, layer: str = ANNOTATION_LAYER) -> dict[str, list
     return window.view.highlighted_text(layer)
 
 
+def marked(qtbot, window: MainWindow) -> dict[str, list[str]]:
+    """The saved-phrase marks, once the worker matching them has delivered."""
+    qtbot.waitUntil(lambda: not window.annotating.marking_pending(), timeout=WAIT_MS)
+    return painted(window, PHRASE_LAYER)
+
+
 def stored(doc_id: int) -> list[notes.Annotation]:
     db = store.open_db()
     try:
@@ -351,27 +357,57 @@ def test_a_discontinuous_phrase_is_saved_with_its_aligned_english_and_marked_in_
         "opbellen",
         CALL_EN,
     )
-    assert painted(window, PHRASE_LAYER)[NL] == ["belde", "op"]
+    assert marked(qtbot, window)[NL] == ["belde", "op"]
     assert all(h.style == MARK for h in window.view.highlights(PHRASE_LAYER))
 
     other = add_article("Zij belt haar vader morgen op.", {})
     window.open_document(other)
     [other_sid] = window.view.content().order
-    assert painted(window, PHRASE_LAYER)[NL] == ["belt", "op"]
+    assert marked(qtbot, window)[NL] == ["belt", "op"]
     assert "belde … op" in window.view.tooltip_at(word_point(window, other_sid, NL, "belt"))
 
     window.open_document(doc_id)  # the history is per document; delete and undo here
+    assert marked(qtbot, window)[NL] == ["belde", "op"]
     point = word_point(window, sid, NL, "belde")
     window.sentences.show_menu(sid, window.view.viewport().mapToGlobal(point))
     [delete] = [a for a in window._menu.actions() if a.text() == "Delete Saved Phrase"]
     window._menu.close()
     delete.trigger()
-    assert painted(window, PHRASE_LAYER)[NL] == []
+    assert marked(qtbot, window)[NL] == []
     window.undo_action.trigger()
     db = store.open_db()
     assert phrases.list_phrases(db) == [p]
     db.close()
-    assert painted(window, PHRASE_LAYER)[NL] == ["belde", "op"]
+    assert marked(qtbot, window)[NL] == ["belde", "op"]
+
+
+def test_saved_phrases_are_marked_after_opening_and_a_previous_documents_marks_never_arrive(
+    window, qtbot, monkeypatch
+):
+    first = add_article(CALL_NL, {})
+    second = add_article("Zij belt haar vader morgen op. De oorlog duurt voort.", {})
+    db = store.open_db()
+    [sid] = [r.id for r in store.document_sentences(db, first)]
+    spans = phrases.spans_of_quote(CALL_NL, "belde … op")
+    phrases.save_phrase(db, first, sid, spans, en="called", dictionary=None)
+    db.close()
+    shown: list[set[int]] = []  # the sentences of each set of marks the view was given
+    view_sets = window.view.set_phrase_marks
+
+    def spy(marks, *rest):
+        shown.append(set(marks))
+        view_sets(marks, *rest)
+
+    monkeypatch.setattr(window.view, "set_phrase_marks", spy)
+    window.open_document(first)
+    assert window.annotating.marking_pending()  # matched in a worker: opening does not wait for it
+    window.open_document(second)  # before the first document's marks have arrived
+    assert marked(qtbot, window)[NL] == ["belt", "op"]
+    [other_sid, _] = window.view.content().order
+    assert shown == [{other_sid}]  # the first document's result was dropped, never shown
+    assert "Saved phrase: “belde … op” → “called” (new)" in window.view.tooltip_at(
+        word_point(window, other_sid, NL, "belt")
+    )
 
 
 def test_the_hovered_phrase_is_saved_with_the_english_adjusted_and_undo_removes_it(window, qtbot):
@@ -520,3 +556,19 @@ def test_a_drag_with_ctrl_adds_to_the_selection_and_a_plain_one_replaces_it(wind
     ]
     drag(qtbot, window, sid, EN, "hours")
     assert window.view.selected_text() == "hours"
+
+
+def test_a_word_in_several_saved_phrases_is_underlined_once_when_painted(window, qtbot):
+    doc_id = add_article(LAVROV_NL, {})
+    window.open_document(doc_id)
+    marked(qtbot, window)
+    [sid] = window.view.content().order
+    k, m = LAVROV_NL.index("Koeleba"), LAVROV_NL.index("met")
+    window.view.set_phrase_marks(
+        {sid: [(((k, k + 7),), 1, "Koeleba"), (((m, m + 3), (k, k + 7)), 2, "met Koeleba")]}
+    )
+    row, start, _ = window.view.sentence_span(sid, NL)
+    _, underlines = window.view._layers.painted_ranges(range(row, row + 1))
+    drawn = sorted((s - start, e - start) for side, s, e, _c, style in underlines[row] if style == MARK)
+    assert drawn == [(m, m + 3), (k, k + 7)]  # "Koeleba" once, though two phrases hold it
+    assert window.view.mark_tooltip(word_point(window, sid, NL, "Koeleba")) == "Koeleba\n\nmet Koeleba"

@@ -636,7 +636,8 @@ def test_a_document_deleted_elsewhere_closes_at_the_next_library_refresh_or_acti
     store.remove_document(other, window.doc_id)
     other.close()
     assert window.retranslate_sentence(sid) is None  # closes instead of translating
-    assert window.doc_id is None and not window.runner.active()
+    # (the saved-phrase marking started at opening may still be ending: its result is dropped)
+    assert window.doc_id is None and not [t for t in window.runner.active() if "phrase-marks" not in t.label]
 
 
 def test_translate_the_rest_after_a_cancel_translates_every_remaining_sentence(

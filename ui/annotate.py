@@ -14,6 +14,7 @@ table then shows the corrected links). Every change is recorded in the window's 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -37,15 +38,16 @@ from PySide6.QtWidgets import (
 )
 
 from reader import annotations as notes
-from reader import links, phrases
+from reader import links, phrases, store
 from reader.annotations import COLOURS, Annotation
 from reader.dictionary import SEPARABLE_PARTICLES
 from reader.errors import ReaderError
 from reader.hover import EN, FILL, NL
 from reader.phrases import GAP, STATUSES, SavedPhrase
 from ui.status_text import READ_ONLY_REFUSAL
+from ui.tasks import Task, TaskContext
 from ui.undo import History
-from ui.view_paint import annotation_color
+from ui.view_paint import annotation_color, phrase_mark_ranges
 
 if TYPE_CHECKING:
     from reader.dictionary import Dictionary
@@ -110,6 +112,11 @@ def _swatch(colour: str) -> QIcon:
     c.setAlpha(255)
     pix.fill(c)
     return QIcon(pix)
+
+
+def _phrase_tip(p: SavedPhrase) -> str:
+    english = f" → “{p.en}”" if p.en else ""
+    return f"Saved phrase: “{p.nl}”{english} ({p.status})"
 
 
 def _elide(text: str, n: int = QUOTE_CHARS) -> str:
@@ -303,6 +310,8 @@ class AnnotationActions:
         self.window = window
         self.history = History(window, self._say)
         self.dialog: QDialog | None = None  # the last dialog opened (tests fill it in)
+        self._marking: Task | None = None  # the worker matching saved phrases, while it runs
+        self._marking_generation = 0  # a result of an older refresh is dropped
         window.document_opened.connect(self._document_opened)
         window.document_closed.connect(self._document_closed)
 
@@ -332,6 +341,7 @@ class AnnotationActions:
 
     def _document_closed(self) -> None:
         self.history.clear()
+        self.refresh_phrase_marks()  # no document: only drops a pending result
 
     def known_tags(self) -> list[str]:
         try:
@@ -713,28 +723,61 @@ class AnnotationActions:
         return True
 
     def refresh_phrase_marks(self) -> None:
-        """Underline the saved phrases (of any article) found in the open document, by lemma."""
+        """Underline the saved phrases (of any article) found in the open document, by lemma.
+
+        Matching a long document against thousands of saved phrases takes a while, so it runs in a
+        worker with its own connection and the marks (with their tooltips, loaded in one query)
+        arrive when done; opening never waits. A newer refresh or another document drops them."""
         w = self.window
+        self._marking_generation += 1
+        if self._marking is not None:
+            self._marking.cancel()  # its result is dropped; the worker ends on its own
+            self._marking = None
         if w.doc_id is None or w.db is None:
             return
-        try:
-            found = phrases.phrase_matches(w.db, w.doc_id)
-            tips: dict[int, str] = {}
-            for matches in found.values():
-                for m in matches:
-                    if m.phrase_id not in tips:
-                        p = phrases.get_phrase(w.db, m.phrase_id)
-                        english = f" → “{p.en}”" if p.en else ""
-                        tips[m.phrase_id] = f"Saved phrase: “{p.nl}”{english} ({p.status})"
-        except ReaderError as err:
-            self._say(str(err))
-            return
-        w.view.set_phrase_marks(
-            {
-                sid: [(m.spans, m.phrase_id, tips[m.phrase_id]) for m in matches]
+        generation, doc_id = self._marking_generation, w.doc_id
+        db_path = str(w.db_path) if w.db_path else None
+        read_only = True if w.read_only else None
+
+        Marks = dict[int, list[tuple[tuple[Span, ...], int, str]]]
+
+        def work(ctx: TaskContext) -> tuple[Marks, dict[int, list[Span]]]:
+            with closing(store.open_db(db_path, read_only=read_only)) as db:
+                found = phrases.phrase_matches(db, doc_id)
+                if ctx.cancelled():
+                    return {}, {}
+                saved = phrases.phrases_by_id(db, {m.phrase_id for ms in found.values() for m in ms})
+            tips = {pid: _phrase_tip(p) for pid, p in saved.items()}
+            marks = {
+                sid: [(m.spans, m.phrase_id, tips[m.phrase_id]) for m in matches if m.phrase_id in tips]
                 for sid, matches in found.items()
             }
+            return marks, phrase_mark_ranges(marks)  # what the view underlines, worked out here
+
+        def current() -> bool:
+            return generation == self._marking_generation and w.doc_id == doc_id
+
+        def done(result: tuple[Marks, dict[int, list[Span]]]) -> None:
+            if current():
+                w.view.set_phrase_marks(*result)
+
+        def failed(err: BaseException) -> None:
+            if current():
+                what = str(err) if isinstance(err, ReaderError) else f"Could not mark saved phrases: {err}"
+                self._say(what)
+
+        def finished() -> None:
+            if self._marking is task:
+                self._marking = None
+
+        task = w.runner.run(
+            work, label=f"phrase-marks:{doc_id}", on_done=done, on_error=failed, on_finished=finished
         )
+        self._marking = task
+
+    def marking_pending(self) -> bool:
+        """True while the open document's saved phrases are being matched."""
+        return self._marking is not None
 
     # ----------------------------------------------------------------- link corrections
 

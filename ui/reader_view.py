@@ -46,13 +46,14 @@ from ui.view_input import PointerAndKeys
 from ui.view_layout import Hit, RowLayout, ViewLayout, alternative_color
 from ui.view_paint import (
     ANNOTATION_LAYER,
-    MARK,
     PHRASE_LAYER,
     Highlight,
     HighlightLayers,
     RowPainter,
     annotation_color,
     phrase_mark_color,
+    phrase_mark_highlights,
+    phrase_mark_ranges,
     selection_ranges,
 )
 
@@ -108,6 +109,7 @@ class ReaderView(PointerAndKeys, QAbstractScrollArea):
         self._session: DocumentSession | None = None
         self._unsubscribe: Callable[[], None] | None = None
         self._phrase_marks: dict[int, list[PhraseMark]] = {}
+        self._phrase_ranges: dict[int, list[tuple[int, int]]] = {}  # underlined: their union a sentence
         self._layout.apply_fonts(self._zoom)
 
     # Layout internals the view tests inspect.
@@ -162,6 +164,7 @@ class ReaderView(PointerAndKeys, QAbstractScrollArea):
         self._selection = None
         self._extra_selections = []
         self._phrase_marks = {}
+        self._phrase_ranges = {}
         self._reset_layout(keep_anchor=False)
         self.verticalScrollBar().setValue(0)
         self.viewport().update()
@@ -207,9 +210,15 @@ class ReaderView(PointerAndKeys, QAbstractScrollArea):
             ],
         )
 
-    def set_phrase_marks(self, marks: Mapping[int, Sequence[PhraseMark]]) -> None:
-        """Underline saved phrases where they occur: sentence id -> [(Dutch spans, phrase id, tooltip)]."""
+    def set_phrase_marks(
+        self,
+        marks: Mapping[int, Sequence[PhraseMark]],
+        ranges: dict[int, list[tuple[int, int]]] | None = None,
+    ) -> None:
+        """Underline saved phrases where they occur: sentence id -> [(Dutch spans, phrase id, tooltip)];
+        ``ranges``: what to underline, ``phrase_mark_ranges(marks)`` worked out in a worker."""
         self._phrase_marks = {sid: list(m) for sid, m in marks.items() if m}
+        self._phrase_ranges = phrase_mark_ranges(self._phrase_marks) if ranges is None else ranges
         self._paint_phrase_marks()
 
     def phrase_marks(self) -> dict[int, list[PhraseMark]]:
@@ -217,14 +226,7 @@ class ReaderView(PointerAndKeys, QAbstractScrollArea):
 
     def _paint_phrase_marks(self) -> None:
         color = phrase_mark_color(self._dark())
-        self.set_highlights(
-            PHRASE_LAYER,
-            [
-                Highlight(sid, NL, [tuple(span) for span in spans], color, MARK)
-                for sid, marks in self._phrase_marks.items()
-                for spans, _, _ in marks
-            ],
-        )
+        self.set_highlights(PHRASE_LAYER, phrase_mark_highlights(self._phrase_ranges, color))
 
     def marks_at(self, point: QPointF | QPoint) -> tuple[list[Annotation], list[int]]:
         """(annotations, saved phrase ids) under a viewport point."""

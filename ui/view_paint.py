@@ -6,13 +6,13 @@ of an earlier one.  Painting walks only the rows that cross the damaged rectangl
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QTextCharFormat, QTextLayout
 
-from reader.hover import EN, FILL, UNDERLINE
+from reader.hover import EN, FILL, NL, UNDERLINE
 from ui.view_content import INTERLEAVED, SIDE_BY_SIDE, ShownText
 from ui.view_layout import Block, Mark, RowLayout, ViewLayout
 
@@ -82,13 +82,18 @@ class HighlightLayers:
         if not old and not highlights:
             return None
         self._by_row.pop(layer, None)
-        rows = {row for h in old for row, _, _ in self.resolve(h)}
+        rows = self._rows_touched(old)
         if highlights:
             self.layers[layer] = list(highlights)
-            rows.update(row for h in highlights for row, _, _ in self.resolve(h))
+            rows |= self._rows_touched(highlights)
         else:
             self.layers.pop(layer, None)
         return rows
+
+    def _rows_touched(self, highlights: Iterable[Highlight]) -> set[int]:
+        """The rows of the highlights' sentences (their ranges need not be resolved for that)."""
+        spans = self.text.span_index
+        return {span[0] for h in highlights if (span := spans[h.side].get(h.sentence_id)) is not None}
 
     def drop(self, layer: str) -> bool:
         """Remove a layer; True if it held anything."""
@@ -100,10 +105,11 @@ class HighlightLayers:
         self._by_row.clear()
 
     def _rows_of(self, layer: str) -> dict[int, list[Highlight]]:
+        """Built once per change of the layer, not per frame."""
         index = self._by_row.get(layer)
         if index is None:
             index = {}
-            for h in self.layers.get(layer, ()):
+            for h in _merged_marks(self.layers.get(layer, ())):
                 row = self.text.sentence_row(h.sentence_id)
                 if row is not None:
                     index.setdefault(row, []).append(h)
@@ -144,6 +150,57 @@ class HighlightLayers:
                     else:
                         out.setdefault((row, h.side), []).append((s, e, h.color))
         return out, underlines
+
+
+def phrase_mark_ranges(marks: Mapping[int, Iterable[tuple]]) -> dict[int, list[tuple[int, int]]]:
+    """Sentence id -> the union of its saved phrases' Dutch spans ({sentence id: [(spans, phrase
+    id, tooltip)]}): what is underlined. A long document with thousands of saved phrases has a
+    dozen a sentence; plain data, so a worker can work it out before the marks reach the view."""
+    out: dict[int, list[tuple[int, int]]] = {}
+    for sid, found in marks.items():
+        union: list[tuple[int, int]] = []
+        for a, b in sorted(span for spans, _pid, _tip in found for span in spans):
+            if union and a <= union[-1][1]:
+                if b > union[-1][1]:
+                    union[-1] = (union[-1][0], b)
+            else:
+                union.append((a, b))
+        if union:
+            out[sid] = union
+    return out
+
+
+def phrase_mark_highlights(ranges: Mapping[int, list[tuple[int, int]]], color: QColor) -> list[Highlight]:
+    """One underline highlight a sentence (from :func:`phrase_mark_ranges`)."""
+    return [Highlight(sid, NL, spans, color, MARK) for sid, spans in ranges.items()]
+
+
+def _merged_marks(highlights: Iterable[Highlight]) -> list[Highlight]:
+    """Solid underlines (saved phrases) of one sentence, side and colour as one highlight over the
+    union of their ranges: a word in several saved phrases is underlined once, not once each
+    (a long document with thousands of phrases has a dozen marks a sentence)."""
+    out: list[Highlight] = []
+    marks: dict[tuple, list[tuple[int, int]]] = {}
+    for h in highlights:
+        if h.style != MARK or h.ranges is None:
+            out.append(h)
+            continue
+        key = (h.sentence_id, h.side, h.color.rgba())
+        ranges = marks.get(key)
+        if ranges is None:
+            marks[key] = ranges = []
+            out.append(Highlight(h.sentence_id, h.side, ranges, h.color, MARK))
+        ranges.extend(h.ranges)
+    for h in out:
+        if h.style == MARK and h.ranges:
+            union: list[tuple[int, int]] = []
+            for a, b in sorted(h.ranges):
+                if union and a <= union[-1][1]:
+                    union[-1] = (union[-1][0], max(union[-1][1], b))
+                else:
+                    union.append((a, b))
+            h.ranges[:] = union
+    return out
 
 
 def selection_ranges(
