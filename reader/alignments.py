@@ -50,6 +50,7 @@ __all__ = [
 NO_ATTENTION = "none"  # the origin of an alignment made without model attention
 NO_DICTIONARY_TAG = "+no-dictionary"
 BATCH_SIZE = 16  # alignments per write transaction
+READ_CHUNK = 500  # stored alignments decoded per query (one chunk in memory at a time)
 
 ProgressFn = Callable[[int, int], None]
 Mode = Literal["cached", "forced", "lexical"]
@@ -241,17 +242,24 @@ def document_alignments(
     progress: ProgressFn | None = None,
     cancelled: Callable[[], bool] | None = None,
     sentence_ids: Collection[int] | None = None,
+    each: Callable[[int, Alignment], None] | None = None,
 ) -> dict[int, Alignment]:
     """Alignments of every translated sentence of a document (the user's version wins), by id;
     with ``sentence_ids``, of those sentences only (a batch just translated).
 
-    Stored ones are read in one query, so a document opened again returns at once; the rest are
-    aligned in one pass and written ``BATCH_SIZE`` per transaction. ``progress(done, total)``
-    counts translated sentences. ``cancelled()`` is checked before each sentence; on cancel,
-    finished alignments are kept and ``Cancelled`` is raised. Run it in a worker thread with the
-    worker's own ``db``.
+    Stored ones are read ``READ_CHUNK`` rows per query, so a document opened again returns at
+    once; the rest are aligned in one pass and written ``BATCH_SIZE`` per transaction.
+    ``progress(done, total)`` counts translated sentences. ``cancelled()`` is checked before each
+    sentence; on cancel, finished alignments are kept and ``Cancelled`` is raised. Run it in a
+    worker thread with the worker's own ``db``.
+
+    With ``each``, every sentence's alignment is handed to ``each(sentence_id, alignment)`` as soon
+    as it is ready and not kept (the result is then empty): a long document's alignments never all
+    sit in memory at once, where every full garbage collection would walk them while holding the
+    GIL (hundreds of milliseconds the GUI thread waits for, on 20,000 sentences).
     """
     from reader.document import document_view
+    from reader.links import apply_corrections, corrections_for
 
     view = document_view(db, doc_id, model_key)
     wanted = None if sentence_ids is None else set(sentence_ids)
@@ -268,18 +276,34 @@ def document_alignments(
         job = _plan(sentence.text, sentence.final, cached.get(sentence.source_hash), model_key, engine)
         jobs.setdefault(job.key, job)
         ids_by_key.setdefault(job.key, []).append(sentence.id)
+    del cached
+    # The reader's link corrections win over the aligner (applied on read, per sentence).
+    fixes = corrections_for(db, {s.id: s.final for s in sentences})
+    result: dict[int, Alignment] = {}
+
+    def deliver(key: str, alignment: Alignment) -> None:
+        for sid in ids_by_key[key]:
+            fixed = apply_corrections(alignment, fixes[sid]) if sid in fixes else alignment
+            if each is not None:
+                each(sid, fixed)
+            else:
+                result[sid] = fixed
 
     total = sum(len(ids) for ids in ids_by_key.values())
-    found: dict[str, Alignment] = {}
-    for key, data in store.get_alignments(db, jobs, stored_version(dictionary)).items():
-        alignment = _read_stored(data)
-        if alignment is not None:
-            found[key] = alignment
-    done = sum(len(ids_by_key[key]) for key in found)
+    version = stored_version(dictionary)
+    stored: set[str] = set()
+    keys = list(jobs)
+    for k in range(0, len(keys), READ_CHUNK):
+        for key, data in store.get_alignments(db, keys[k : k + READ_CHUNK], version).items():
+            alignment = _read_stored(data)
+            if alignment is not None:
+                stored.add(key)
+                deliver(key, alignment)
+    done = sum(len(ids_by_key[key]) for key in stored)
     if progress:
         progress(done, total)
 
-    missing = [key for key in jobs if key not in found]
+    missing = [key for key in jobs if key not in stored]
     pending: list[tuple[str, str, Alignment]] = []
     save = not store.is_read_only(db)  # a read-only library is still aligned, only not cached
 
@@ -289,10 +313,10 @@ def document_alignments(
             return
         if save:
             with store.write_transaction(db):
-                for key, version, alignment in pending:
-                    store.put_alignment(db, key, version, alignment.to_json())
+                for key, row_version, alignment in pending:
+                    store.put_alignment(db, key, row_version, alignment.to_json())
         for key, _, alignment in pending:
-            found[key] = alignment
+            deliver(key, alignment)
             done += len(ids_by_key[key])
         pending.clear()
         if progress:
@@ -306,22 +330,16 @@ def document_alignments(
                 "are saved; open the document again to align the rest"
             )
         try:
-            alignment, version = _compute(jobs[key], engine, dictionary)
+            alignment, row_version = _compute(jobs[key], engine, dictionary)
         except BaseException:
             flush()  # keep what is finished, then report the failure (e.g. a broken model)
             raise
-        pending.append((key, version, alignment))
+        pending.append((key, row_version, alignment))
         if len(pending) >= BATCH_SIZE:
             flush()
     flush()
-    result = {sid: found[key] for key, ids in ids_by_key.items() for sid in ids}
-    # The reader's link corrections win over the aligner (applied on read, per sentence).
-    from reader.links import apply_corrections, corrections_for
-
-    shown = {s.id: s.final for s in sentences if s.id in result}
-    for sid, fixes in corrections_for(db, shown).items():
-        result[sid] = apply_corrections(result[sid], fixes)
-    return result
+    # In reading order, as the document shows them.
+    return {sid: result[sid] for ids in ids_by_key.values() for sid in ids if sid in result}
 
 
 # ---------------------------------------------------------------- one pair, no library

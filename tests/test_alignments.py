@@ -455,3 +455,22 @@ def test_one_word_against_eighty_with_attention_does_not_link_everything(tiny_pa
     target = " ".join(["word"] * 80)
     alignment = sentence_alignment(db, source, target, cached=None, engine=engine)
     assert len(alignment.links) <= 3
+
+
+def test_each_sentence_s_alignment_is_handed_over_as_it_is_ready_and_not_kept(db, engine, sample):
+    """A long document's alignments never all sit in memory: ``each`` gets them one by one."""
+    doc_id, edited_id = sample
+    expected = translated(db, doc_id, engine.model_key)
+    kept = document_alignments(db, doc_id, engine.model_key, engine=engine)
+    for stored_first in (False, True):  # computed now, then read back from the library
+        if not stored_first:
+            db.execute("DELETE FROM alignments")
+        handed: dict[int, object] = {}
+        result = document_alignments(
+            db, doc_id, engine.model_key, engine=engine, each=handed.__setitem__
+        )
+        assert result == {}
+        assert set(handed) == set(expected) == set(kept)
+        for sid, alignment in handed.items():
+            assert_fits(alignment, *expected[sid])
+        assert ("Lavrov", "Lavrov") in pairs(handed[edited_id])

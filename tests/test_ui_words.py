@@ -493,3 +493,24 @@ def test_the_popup_of_a_word_without_counterpart_labels_the_english_as_the_sente
     # A word with a counterpart keeps the usual caption.
     text = open_popup(qtbot, window, sid, "Koeleba")
     assert "IN THE TRANSLATION" in text and "SENTENCE TRANSLATION" not in text
+
+
+def test_the_window_s_alignment_keeps_full_collections_off_only_while_it_runs(
+    tiny_package, small_dictionary, make_window, qtbot
+):
+    """A full garbage collection set off by the worker walks the whole heap holding the GIL (a
+    GUI stall of hundreds of ms on a long document): none run while aligning, all resume after."""
+    import gc
+
+    threshold = gc.get_threshold()
+    doc_id = add_article(LAVROV_NL, {LAVROV_NL: LAVROV_EN})
+    window = make_window()
+    seen: list[tuple[int, int]] = []
+    with qtbot.waitSignal(window.words.aligned, timeout=WAIT_MS):
+        window.open_document(doc_id)
+        seen.append((gc.get_freeze_count(), gc.get_threshold()[2]))
+    qtbot.waitUntil(lambda: not window.words.busy(), timeout=WAIT_MS)
+    assert seen[0][0] > 0 and seen[0][1] > threshold[2]
+    assert gc.get_freeze_count() == 0 and gc.get_threshold() == threshold
+    [sid] = window.view.content().order
+    assert window.words.highlighter.table(sid) is not None  # and the words were aligned

@@ -11,6 +11,7 @@ when no translation is running; during translation it aligns lexically and reali
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
 
 from reader import store
+from reader.align import Alignment
 from reader.errors import Cancelled, DictionaryError, ReaderError, StoreError
 from reader.hover import SentenceWords, WordRef, build_tables
 from reader.services import DICTIONARY_SETTING as DICTIONARY_SETTING  # the window's and tests' name
@@ -31,6 +33,27 @@ from ui.word_hover import WordHighlighter
 
 LOADING_MESSAGE = "Opening the dictionary…"
 CHOOSE_HINT = "Or choose it with Model → Choose Dictionary…"
+
+
+def _freeze_heap() -> None:
+    """Keep what already lives (the open document, its rows and tables) out of garbage collection
+    while an alignment worker runs: the worker allocates fast, and each full collection it sets
+    off walks the whole heap holding the GIL, a GUI-thread stall of hundreds of milliseconds on a
+    20,000-sentence document. ``gc.unfreeze`` when the alignment is done makes it collectable again."""
+    gc.freeze()
+    young, middle, _old = gc.get_threshold()
+    gc.set_threshold(young, middle, _NO_FULL_COLLECTION)
+
+
+def _thaw_heap() -> None:
+    """The alignment is done: back to the usual collections, over everything."""
+    gc.unfreeze()
+    young, middle, _old = gc.get_threshold()
+    gc.set_threshold(young, middle, _FULL_COLLECTION)
+
+
+_FULL_COLLECTION = gc.get_threshold()[2]
+_NO_FULL_COLLECTION = 1_000_000  # young collections still free the worker's short-lived cycles
 
 
 class WordTools(QObject):
@@ -107,6 +130,9 @@ class WordTools(QObject):
     def shutdown(self) -> None:
         self.popup.close_popup()
         self.runner.shutdown()
+        if self._align_task is not None:
+            _thaw_heap()
+            self._align_task = None
 
     def _cancel_tasks(self) -> None:
         """Stop the old document's alignments (the dictionary keeps loading: any text needs it)."""
@@ -114,6 +140,8 @@ class WordTools(QObject):
             if task is not self._dictionary_task:
                 task.cancel()
                 task.detach()
+        if self._align_task is not None:
+            _thaw_heap()  # a detached task never reports finishing
         self._align_task = None
         self._queued = set()
         self._queued_engine = False
@@ -165,13 +193,23 @@ class WordTools(QObject):
             from reader.alignments import document_alignments
 
             dictionary, _ = holder.get()
-            with store.connection(db_path) as db:
-                alignments = document_alignments(
-                    db, doc_id, model_key, engine=engine, dictionary=dictionary, cancelled=ctx.cancelled,
-                    sentence_ids=wanted,
-                )
-            return build_tables(alignments, texts)
+            tables: dict[int, SentenceWords] = {}
 
+            def keep(sid: int, alignment: Alignment) -> None:
+                # Each alignment becomes its compact table at once (see document_alignments' each).
+                pair = texts.get(sid)
+                table = SentenceWords.build(alignment, *pair) if pair is not None else None
+                if table is not None:
+                    tables[sid] = table
+
+            with store.connection(db_path) as db:
+                document_alignments(
+                    db, doc_id, model_key, engine=engine, dictionary=dictionary, cancelled=ctx.cancelled,
+                    sentence_ids=wanted, each=keep,
+                )
+            return tables
+
+        _freeze_heap()
         task = self.runner.run(
             work,
             label=f"align:{doc_id}:{len(texts)}",
@@ -184,6 +222,7 @@ class WordTools(QObject):
 
     def _alignment_finished(self) -> None:
         self._align_task = None
+        _thaw_heap()
         if self._queued:
             self._start_alignment()
 
