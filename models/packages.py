@@ -431,7 +431,7 @@ def _scan(root: Path, clean: bool = True) -> tuple[list, list[tuple[Path, str]]]
 
 
 class _TooLarge(ValueError):
-    pass
+    """An installed package's metadata is over the size limit: listed as damaged, never read."""
 
 
 def _load_metadata(folder: Path):

@@ -14,6 +14,7 @@ device is written in place, never renamed over.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import errno
 import fcntl
@@ -263,10 +264,8 @@ def _replace_file(given: Path, target: Path, old: os.stat_result | None, content
         ) from err
     finally:
         if tmp is not None:
-            try:
+            with contextlib.suppress(OSError):  # already gone: nothing left behind either way
                 os.unlink(tmp)
-            except OSError:
-                pass
 
 
 def _keep_owner(fd: int, old: os.stat_result) -> None:
@@ -286,7 +285,7 @@ def current_umask() -> int:
                 if line.startswith("Umask:"):
                     return int(line.split()[1], 8)
     except (OSError, ValueError):
-        pass
+        pass  # no /proc (not Linux): fall back to setting and restoring it
     mask = os.umask(0o022)
     os.umask(mask)
     return mask

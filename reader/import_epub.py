@@ -140,7 +140,7 @@ def _xml(data: bytes, what: str | None, *, html: bool = False) -> etree._Element
     try:
         return etree.fromstring(data, parser)
     except (etree.XMLSyntaxError, ValueError):
-        pass
+        pass  # not well-formed XML: a chapter is read as HTML below, anything else refused
     if html:
         try:
             return lxml_html.document_fromstring(data)

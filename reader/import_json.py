@@ -39,7 +39,7 @@ class RestoredArticle(ParsedArticle):
 
 
 class _Damaged(Exception):
-    pass
+    """The file is not a whole export: reported as one sentence, nothing written."""
 
 
 def read_json(data: bytes, name: str) -> RestoredArticle:
