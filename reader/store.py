@@ -738,19 +738,25 @@ def get_cached(
     db: Database, model_key: str, source_hashes: Iterable[str]
 ) -> dict[str, TranslationResult]:
     """The cached translations among ``source_hashes``, keyed by hash; missing ones are absent."""
+    columns = ("source, target, source_tokens, target_tokens, attention, attention_shape, score,"
+               " alternatives")
+    return {
+        row[0]: _result_from_row(row[1:]) for row in _cached_rows(db, model_key, source_hashes, columns)
+    }
+
+
+def _cached_rows(
+    db: Database, model_key: str, source_hashes: Iterable[str], columns: str
+) -> Iterator[tuple]:
+    """``(source_hash, *columns)`` of the cached translations among ``source_hashes``, 500 a query."""
     hashes = list(dict.fromkeys(source_hashes))
-    found: dict[str, TranslationResult] = {}
     for chunk in _chunks(hashes):
         marks = ", ".join("?" * len(chunk))
-        cursor = db.execute(
-            "SELECT source_hash, source, target, source_tokens, target_tokens, attention,"
-            " attention_shape, score, alternatives FROM translations"
+        yield from db.execute(
+            f"SELECT source_hash, {columns} FROM translations"
             f" WHERE model_key = ? AND source_hash IN ({marks})",
             [model_key, *chunk],
         )
-        for row in cursor:
-            found[row[0]] = _result_from_row(row[1:])
-    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -773,19 +779,13 @@ def get_cached_texts(
     db: Database, model_key: str, source_hashes: Iterable[str]
 ) -> dict[str, CachedText]:
     """The cached translations' texts among ``source_hashes``, keyed by hash; missing ones are absent."""
-    hashes = list(dict.fromkeys(source_hashes))
     found: dict[str, CachedText] = {}
-    for chunk in _chunks(hashes):
-        marks = ", ".join("?" * len(chunk))
-        cursor = db.execute(
-            "SELECT source_hash, target, score, alternatives FROM translations"
-            f" WHERE model_key = ? AND source_hash IN ({marks})",
-            [model_key, *chunk],
-        )
-        for key, target, score, alternatives in cursor:
-            # "[]" is what a translation without an n-best list stores: skip the JSON parser
-            ranked = () if alternatives == "[]" else tuple((t, s) for t, s in json.loads(alternatives))
-            found[key] = CachedText(target, score, ranked)
+    for key, target, score, alternatives in _cached_rows(
+        db, model_key, source_hashes, "target, score, alternatives"
+    ):
+        # "[]" is what a translation without an n-best list stores: skip the JSON parser
+        ranked = () if alternatives == "[]" else tuple((t, s) for t, s in json.loads(alternatives))
+        found[key] = CachedText(target, score, ranked)
     return found
 
 
