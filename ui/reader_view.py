@@ -12,8 +12,8 @@ character ranges of a sentence: word-level highlighting only needs those two.
 
 The rooms: ``view_content`` (the document and the text of each side), ``view_layout`` (fonts,
 row layouts, heights), ``view_paint`` (highlight layers and painting), ``view_editor`` (the inline
-editor), ``view_input`` (mouse, keys, selection).  ``ReaderView`` composes them and owns the
-scroll position.
+editor), ``view_input`` (mouse, keys, selection), ``view_marks`` (annotations and saved phrases).
+``ReaderView`` composes them and owns the scroll position.
 """
 
 from __future__ import annotations
@@ -44,24 +44,17 @@ from ui.view_content import (
 from ui.view_editor import InlineEditing
 from ui.view_input import PointerAndKeys
 from ui.view_layout import Hit, RowLayout, ViewLayout, alternative_color
+from ui.view_marks import AnnotationMarks, PhraseMark
 from ui.view_paint import (
-    ANNOTATION_LAYER,
-    PHRASE_LAYER,
     Highlight,
     HighlightLayers,
     RowPainter,
-    annotation_color,
-    phrase_mark_color,
-    phrase_mark_highlights,
-    phrase_mark_ranges,
     selection_ranges,
 )
 
 if TYPE_CHECKING:
-    from reader.annotations import Annotation
+    pass
 
-# A saved phrase's mark: its Dutch spans in a sentence, its id and its tooltip text.
-PhraseMark = tuple[tuple[tuple[int, int], ...], int, str]
 # Ctrl+F matches: above the annotation fills and phrase marks, under hover, current and word shades.
 FIND_LAYER = "find"
 
@@ -71,7 +64,7 @@ __all__ = [  # the names other modules import from here (the rooms above are whe
 ]
 
 
-class ReaderView(PointerAndKeys, QAbstractScrollArea):
+class ReaderView(PointerAndKeys, AnnotationMarks, QAbstractScrollArea):
     """Dutch left, English right (or interleaved), one scroll bar, sentence-aware interaction."""
 
     sentence_hovered = Signal(object)  # sentence id or None
@@ -191,101 +184,6 @@ class ReaderView(PointerAndKeys, QAbstractScrollArea):
             self._refresh_rows(self._text.rows_of(changes.text | changes.origin))
         if changes.document or changes.annotations or changes.text:
             self._paint_annotations()
-
-    # ----------------------------------------------------------------- annotations & saved phrases
-
-    def _dark(self) -> bool:
-        return self._layout.colors.background.lightness() < 128
-
-    def _paint_annotations(self) -> None:
-        """The session's attached annotations as fills in their colours (a detached one has no
-        text to stand on: the panel lists it)."""
-        session, dark = self._session, self._dark()
-        shown = [] if session is None else [a for a in session.annotations() if not a.detached]
-        self.set_highlights(
-            ANNOTATION_LAYER,
-            [
-                Highlight(a.sentence_id, a.side, [(a.start, a.end)], annotation_color(a.colour, dark))
-                for a in shown
-            ],
-        )
-
-    def set_phrase_marks(
-        self,
-        marks: Mapping[int, Sequence[PhraseMark]],
-        ranges: dict[int, list[tuple[int, int]]] | None = None,
-    ) -> None:
-        """Underline saved phrases where they occur: sentence id -> [(Dutch spans, phrase id, tooltip)];
-        ``ranges``: what to underline, ``phrase_mark_ranges(marks)`` worked out in a worker."""
-        self._phrase_marks = {sid: list(m) for sid, m in marks.items() if m}
-        self._phrase_ranges = phrase_mark_ranges(self._phrase_marks) if ranges is None else ranges
-        self._paint_phrase_marks()
-
-    def phrase_marks(self) -> dict[int, list[PhraseMark]]:
-        return {sid: list(m) for sid, m in self._phrase_marks.items()}
-
-    def _paint_phrase_marks(self) -> None:
-        color = phrase_mark_color(self._dark())
-        self.set_highlights(PHRASE_LAYER, phrase_mark_highlights(self._phrase_ranges, color))
-
-    def marks_at(self, point: QPointF | QPoint) -> tuple[list[Annotation], list[int]]:
-        """(annotations, saved phrase ids) under a viewport point."""
-        hit = self.hit_test(point)
-        if hit is None or not hit.on_text:
-            return [], []
-        loc = self.locate(hit.row, hit.side, hit.pos)
-        if loc is None:
-            return [], []
-        sid, offset = loc
-        notes = []
-        if self._session is not None:
-            notes = [
-                a for a in self._session.annotations(sid)
-                if a.side == hit.side and not a.detached and a.start <= offset < a.end
-            ]
-        phrases = []
-        if hit.side == NL:
-            phrases = [
-                pid for spans, pid, _ in self._phrase_marks.get(sid, ())
-                if any(s <= offset < e for s, e in spans)
-            ]
-        return notes, phrases
-
-    def mark_tooltip(self, point: QPointF | QPoint) -> str:
-        """The notes (and tags) of annotations, and the saved phrases, under a point."""
-        notes, phrases = self.marks_at(point)
-        parts = []
-        for a in notes:
-            tags = f"Tags: {', '.join(a.tags)}" if a.tags else ""
-            parts.append("\n".join(t for t in (a.note, tags) if t) or "(annotation without a note)")
-        tips = {pid: tip for marks in self._phrase_marks.values() for _, pid, tip in marks}
-        parts.extend(tips[pid] for pid in phrases)
-        return "\n\n".join(parts)
-
-    def selected_pieces(self) -> list[tuple[str, list[tuple[int, int, int]]]]:
-        """Each selected range as (side, [(sentence id, start, end)]): offsets in the sentences
-        it covers, in reading order (white space alone selects nothing)."""
-        content = self._text.content
-        out = []
-        if content is None:
-            return out
-        for side, a, b in self.selections():
-            (ra, pa), (rb, pb) = sorted((a, b))
-            pieces = []
-            for row in range(ra, rb + 1):
-                lo = pa if row == ra else 0
-                hi = pb if row == rb else len(self._text.sides[side][row].text)
-                for sid in content.paragraphs[row].sentence_ids:
-                    span = self._text.span_index[side].get(sid)
-                    if span is None or (side == EN and not self._text.shown(sid)):
-                        continue
-                    _, s, e = span
-                    start, end = max(s, lo), min(e, hi)
-                    if end > start and self._text.sides[side][row].text[start:end].strip():
-                        pieces.append((sid, start - s, end - s))
-            if pieces:
-                out.append((side, pieces))
-        return out
 
     def set_translations(self, translations: dict[int, str], edited: Iterable[int] | None = None) -> None:
         """Add or replace hand-given translations (e.g. one finished batch); only the rows touched
