@@ -12,19 +12,20 @@ character ranges of a sentence: word-level highlighting only needs those two.
 
 The rooms: ``view_content`` (the document and the text of each side), ``view_layout`` (fonts,
 row layouts, heights), ``view_paint`` (highlight layers and painting), ``view_editor`` (the inline
-editor), ``view_input`` (mouse, keys, selection), ``view_marks`` (annotations and saved phrases).
-``ReaderView`` composes them and owns the scroll position.
+editor), ``view_input`` (mouse, keys, selection), ``view_marks`` (annotations and saved phrases),
+``view_highlights`` (the named highlight layers' API).  ``ReaderView`` composes them and owns
+the scroll position.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QFont, QPainter
 from PySide6.QtWidgets import QAbstractScrollArea, QPlainTextEdit, QWidget
 
 from reader.hover import EN, FILL, NL, UNDERLINE
@@ -42,6 +43,7 @@ from ui.view_content import (
     ShownText,
 )
 from ui.view_editor import InlineEditing
+from ui.view_highlights import Highlighting
 from ui.view_input import PointerAndKeys
 from ui.view_layout import Hit, RowLayout, ViewLayout, alternative_color
 from ui.view_marks import AnnotationMarks, PhraseMark
@@ -64,7 +66,7 @@ __all__ = [  # the names other modules import from here (the rooms above are whe
 ]
 
 
-class ReaderView(PointerAndKeys, AnnotationMarks, QAbstractScrollArea):
+class ReaderView(PointerAndKeys, AnnotationMarks, Highlighting, QAbstractScrollArea):
     """Dutch left, English right (or interleaved), one scroll bar, sentence-aware interaction."""
 
     sentence_hovered = Signal(object)  # sentence id or None
@@ -332,71 +334,6 @@ class ReaderView(PointerAndKeys, AnnotationMarks, QAbstractScrollArea):
     def sentence_span(self, sentence_id: int, side: str) -> tuple[int, int, int] | None:
         """(row, start, end) of a sentence in its row's side text; None if not shown."""
         return self._text.span_index[side].get(sentence_id)
-
-    def highlight(
-        self,
-        sentence_id: int,
-        side: str,
-        ranges: Sequence[tuple[int, int]] | None = None,
-        color: QColor | None = None,
-        alpha: int | None = None,
-        layer: str = "word",
-        style: str = FILL,
-    ) -> None:
-        """Shade character ranges of a sentence (offsets in the sentence; None: all of it)."""
-        c = QColor(color if color is not None else self._layout.colors.hover)
-        if alpha is not None:
-            c.setAlpha(alpha)
-        self._layers.add(
-            layer, Highlight(sentence_id, side, list(ranges) if ranges is not None else None, c, style)
-        )
-        self.viewport().update()
-
-    def set_highlights(self, layer: str, highlights: Sequence[Highlight]) -> None:
-        """Replace a whole layer at once, repainting only the rows it touched or touches now.
-
-        The word-hover path: one call per change of hovered word keeps a frame cheap.
-        """
-        rows = self._layers.replace(layer, highlights)
-        if rows is not None:
-            self._update_rows(rows)
-
-    def _update_rows(self, rows: Iterable[int]) -> None:
-        """Schedule a repaint of the visible part of some rows only."""
-        y0, width, height = self._scroll_y(), self.viewport().width(), self.viewport().height()
-        heights = self._layout.heights
-        region = QRect()
-        for row in rows:
-            if not 0 <= row < len(heights):
-                continue
-            top = self._layout.top(row) - y0
-            bottom = top + heights[row]
-            if bottom < 0 or top > height:
-                continue
-            region = region.united(QRect(0, int(top) - 1, width, int(bottom - top) + 3))
-        if not region.isEmpty():
-            self.viewport().update(region)
-
-    def clear_highlights(self, layer: str = "word") -> None:
-        if self._layers.drop(layer):
-            self.viewport().update()
-
-    def highlights(self, layer: str) -> list[Highlight]:
-        """The highlights of a layer, in paint order."""
-        return self._layers.get(layer)
-
-    def highlighted_ranges(self, layer: str) -> list[tuple[str, int, int, int]]:
-        """(side, row, start, end) in side-text coordinates, as painted."""
-        out = []
-        for h in self._layers.layers.get(layer, []):
-            out.extend((h.side, row, s, e) for row, s, e in self._layers.resolve(h))
-        return out
-
-    def highlighted_text(self, layer: str) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {NL: [], EN: []}
-        for side, row, s, e in self.highlighted_ranges(layer):
-            out[side].append(self._text.sides[side][row].text[s:e])
-        return out
 
     # ----------------------------------------------------------------- current sentence
 
