@@ -458,6 +458,11 @@ def get_phrase(db: Database, phrase_id: int) -> SavedPhrase:
     return _from_row(row)
 
 
+def any_saved(db: Database) -> bool:
+    """Whether the library holds any saved phrase (if not, there is nothing to mark or match)."""
+    return db.execute("SELECT EXISTS (SELECT 1 FROM saved_phrases)").fetchone()[0] == 1
+
+
 def phrases_by_id(db: Database, ids: Iterable[int]) -> dict[int, SavedPhrase]:
     """The saved phrases of ``ids`` that exist, in one query (marking thousands of phrases in a long
     document must not cost a query each)."""

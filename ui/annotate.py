@@ -735,6 +735,10 @@ class AnnotationActions:
             self._marking = None
         if w.doc_id is None or w.db is None:
             return
+        if not phrases.any_saved(w.db):  # the usual case for a new reader: no worker at all
+            if w.view.phrase_marks():
+                w.view.set_phrase_marks({})
+            return
         generation, doc_id = self._marking_generation, w.doc_id
         db_path = str(w.db_path) if w.db_path else None
         read_only = True if w.read_only else None
