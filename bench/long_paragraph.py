@@ -45,7 +45,7 @@ def word_list() -> list[str]:
         d = Dictionary.open()
         words |= {w for w in d._headwords() if w.isalpha() and 2 < len(w) < 16}  # noqa: SLF001
     except Exception:  # noqa: BLE001 - no dictionary: the article's words alone
-        pass
+        pass  # the vocabulary is then the article's words
     return sorted(w for w in words if w.isalpha())
 
 

@@ -158,7 +158,7 @@ def package_licence(package_path: str | Path) -> str:
             if isinstance(meta, dict) and isinstance(meta.get(key), str) and meta[key].strip():
                 return meta[key].strip()
     except (OSError, ValueError):
-        pass
+        pass  # no readable metadata: the README may still name the licence
     try:
         with open(folder / "README.md", encoding="utf-8", errors="replace") as f:
             text = f.read(README_LIMIT)

@@ -22,7 +22,6 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QFont, QPainter
@@ -53,9 +52,6 @@ from ui.view_paint import (
     RowPainter,
     selection_ranges,
 )
-
-if TYPE_CHECKING:
-    pass
 
 # Ctrl+F matches: above the annotation fills and phrase marks, under hover, current and word shades.
 FIND_LAYER = "find"
