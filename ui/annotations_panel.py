@@ -126,7 +126,27 @@ def removal_question(db: Any, doc_id: int, title: str) -> str:
 # ----------------------------------------------------------------- models
 
 
-class EntryModel(QAbstractTableModel):
+class _RowsModel(QAbstractTableModel):
+    """A table over a list of rows (``_rows``) with fixed column titles (``HEADERS``)."""
+
+    HEADERS: tuple[str, ...] = ()
+    _rows: list
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+
+class EntryModel(_RowsModel):
     """Every entry loaded once; ``set_filter`` keeps the matching ones (the view asks only for
     the rows it shows). The entries of each kind and of each tag are listed apart when loaded, so
     that a filter starts from the shortest list it needs instead of all 40,000 entries."""
@@ -183,19 +203,6 @@ class EntryModel(QAbstractTableModel):
     def entry(self, row: int) -> Entry | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         e = self.entry(index.row())
         if e is None:
@@ -241,7 +248,7 @@ def _tooltip(e: Entry) -> str:
     return "\n".join(lines)
 
 
-class PhraseModel(QAbstractTableModel):
+class PhraseModel(_RowsModel):
     """The vocabulary: saved phrases with an editable status."""
 
     HEADERS = ("Phrase", "English", "Status", "Document")
@@ -278,19 +285,6 @@ class PhraseModel(QAbstractTableModel):
 
     def phrase(self, row: int) -> SavedPhrase | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         base = super().flags(index)
