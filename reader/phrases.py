@@ -3,7 +3,7 @@
 A phrase is stored with its aligned English, the sentence pair it came from (copied, so it outlives
 its document: the schema sets the document to NULL), a dictionary gloss and a learning status.
 Its ``lemma_key`` is the phrase's lemmas with a separable verb joined ("belde … op" -> "opbellen"),
-so :func:`phrase_matches` finds it again in any article and any form: "opbellen", "belt … op",
+so ``reader.phrase_match`` finds it again in any article and any form: "opbellen", "belt … op",
 "heeft opgebeld", "om haar op te bellen".
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -37,7 +36,7 @@ __all__ = [
     "get_phrase",
     "lemma_key",
     "list_phrases",
-    "phrase_matches",
+    "phrase_labels",
     "phrases_by_id",
     "restore_phrase",
     "save_phrase",
@@ -473,6 +472,16 @@ def phrases_by_id(db: Database, ids: Iterable[int]) -> dict[int, SavedPhrase]:
     return {row[0]: _from_row(row) for row in cursor}
 
 
+def phrase_labels(db: Database, ids: Iterable[int]) -> dict[int, tuple[str, str, str]]:
+    """The (Dutch, English, status) of the saved phrases of ``ids`` that exist: what a mark's
+    tooltip says, without the context sentences a full row carries."""
+    wanted = json.dumps(sorted({int(i) for i in ids}))
+    cursor = db.execute(
+        "SELECT id, nl, en, status FROM saved_phrases WHERE id IN (SELECT value FROM json_each(?))", [wanted]
+    )
+    return {row[0]: row[1:] for row in cursor}
+
+
 def update_phrase(
     db: Database,
     phrase_id: int,
@@ -549,372 +558,3 @@ def list_phrases(
     clause = f" WHERE {' AND '.join(where)}" if where else ""
     cursor = db.execute(f"SELECT {_COLUMNS} FROM saved_phrases{clause} ORDER BY id", params)
     return [_from_row(row) for row in cursor]
-
-
-# ---------------------------------------------------------------- finding phrases again
-
-
-# A key's lemmas in order, each with whether it must be near the one before (same part of the
-# phrase) or may be anywhere after it (after a gap).
-Flat = tuple[tuple[str, bool], ...]
-_NEAR = 2  # lemmas of one part match with at most one word between them ("oude grote huizen")
-
-
-@dataclass
-class _Index:
-    """Saved phrases by lemma key: one-lemma keys by their lemma, longer keys by their first and
-    second lemma, so a sentence tries only keys whose first two lemmas it holds."""
-
-    keys: dict[int, str]  # phrase id -> lemma key, of the phrases indexed
-    single: dict[str, list[int]]
-    # keys whose first two lemmas go together ("oud huis"), by that pair
-    near: dict[tuple[str, str], list[tuple[int, Flat]]]
-    # keys with a gap after their first lemma ("de … burgemeester"), by first then second lemma
-    multi: dict[str, dict[str, list[tuple[int, Flat]]]]
-    # Verbs a particle may be joined to: "bellen" -> {"op"}; to know which splits to look for.
-    particles_of: dict[str, set[str]]
-    # ``near`` by first lemma, then second: a sentence looks only at words that start such a key
-    near_first: dict[str, dict[str, list[tuple[int, Flat]]]]
-    long_firsts: set[str]  # first lemmas of ``near`` keys of three lemmas or more
-
-
-_indexes: dict[object, _Index] = {}
-# (library, document) -> (its content hash, the phrases' lemma keys by id then, the matches)
-_results: dict[tuple[object, int], tuple[str, dict[int, str], dict[int, list[PhraseMatch]]]] = {}
-_lock = threading.Lock()
-
-
-def _index(database: object, keys: dict[int, str]) -> _Index:
-    """Built once per library and set of lemma keys (an id SQLite gives again to a new phrase
-    is a change too: compared key by key, not by a count or a date)."""
-    with _lock:
-        found = _indexes.get(database)
-        if found is not None and found.keys == keys:
-            return found
-    built = _build_index(keys)
-    with _lock:
-        if len(_indexes) > 16:
-            _indexes.clear()
-        _indexes[database] = built
-    return built
-
-
-def _build_index(keys: dict[int, str]) -> _Index:
-    single: dict[str, list[int]] = {}
-    near: dict[tuple[str, str], list[tuple[int, Flat]]] = {}
-    multi: dict[str, dict[str, list[tuple[int, Flat]]]] = {}
-    particles_of: dict[str, set[str]] = {}
-    for phrase_id, key_text in keys.items():
-        flat = tuple(
-            (lemma, k > 0) for part in key_text.split(GAP_MARK) for k, lemma in enumerate(part.split())
-        )
-        if not flat:
-            continue
-        if len(flat) == 1:
-            single.setdefault(flat[0][0], []).append(phrase_id)
-        elif flat[1][1]:
-            near.setdefault((flat[0][0], flat[1][0]), []).append((phrase_id, flat))
-        else:
-            multi.setdefault(flat[0][0], {}).setdefault(flat[1][0], []).append((phrase_id, flat))
-        for lemma, _near in flat:
-            for particle in _particle_prefixes(lemma):
-                particles_of.setdefault(lemma[len(particle):], set()).add(particle)
-    near_first: dict[str, dict[str, list[tuple[int, Flat]]]] = {}
-    for (first, second), entries in near.items():
-        near_first.setdefault(first, {})[second] = entries
-    long_firsts = {first for (first, _), entries in near.items() if any(len(f) > 2 for _, f in entries)}
-    return _Index(keys, single, near, multi, particles_of, near_first, long_firsts)
-
-
-_PARTICLE_LENGTHS = sorted({len(p) for p in SEPARABLE_PARTICLES})
-
-
-def _particle_prefixes(lemma: str) -> tuple[str, ...]:
-    """The separable particles a verb lemma begins with ("opbellen" -> ("op",))."""
-    if not _is_verb_lemma(lemma):
-        return ()
-    return tuple(
-        lemma[:n] for n in _PARTICLE_LENGTHS if len(lemma) - n >= 3 and lemma[:n] in SEPARABLE_PARTICLES
-    )
-
-
-@lru_cache(maxsize=1 << 16)
-def _forms(word: str) -> tuple[str, ...]:
-    """The lemmas a word may stand for: an infinitive is its own lemma even where simplemma
-    prefers a noun ("bellen" -> "bel")."""
-    lemma = word_lemma(word)
-    lower = word.lower()
-    return (lemma, lower) if lower != lemma and lower.endswith("en") else (lemma,)
-
-
-def _occurrences(text: str, index: _Index) -> dict[str, list[tuple[int, tuple[Span, ...]]]]:
-    """Lemma -> its (word position, spans) in the sentence, with split separable verbs joined:
-    "belt … op" and "op te bellen" also give "opbellen"."""
-    words = [(m.group(), m.span()) for m in _WORD.finditer(text)]
-    found: dict[str, list[tuple[int, tuple[Span, ...]]]] = {}
-    forms = []
-    for pos, (word, span) in enumerate(words):
-        forms.append(_forms(word))
-        for form in forms[-1]:
-            found.setdefault(form, []).append((pos, (span,)))
-    particles_of = index.particles_of
-    for pos, lemmas in enumerate(forms):
-        for lemma in lemmas:
-            wanted = particles_of.get(lemma)
-            if wanted:
-                _split_verbs(text, words, pos, lemma, wanted, found)
-    return found
-
-
-def _split_verbs(
-    text: str,
-    words: list[tuple[str, Span]],
-    pos: int,
-    lemma: str,
-    wanted: set[str],
-    found: dict[str, list[tuple[int, tuple[Span, ...]]]],
-) -> None:
-    # the particle after the verb ("belt haar op"), or right before "te" + verb ("op te bellen")
-    for later in range(pos + 1, len(words)):
-        particle = words[later][0].lower()
-        if particle in wanted and _ends_clause(text, words, later):
-            found.setdefault(particle + lemma, []).append((pos, (words[pos][1], words[later][1])))
-    if pos >= 2 and words[pos - 1][0].lower() == "te" and words[pos - 2][0].lower() in wanted:
-        particle = words[pos - 2][0].lower()
-        found.setdefault(particle + lemma, []).append((pos - 2, (words[pos - 2][1], words[pos][1])))
-
-
-def _ends_clause(text: str, words: list[tuple[str, Span]], at: int) -> bool:
-    """A particle of a split verb ends its clause ("belt haar op.") or comes before a conjunction
-    or preposition ("haalde uit naar het Westen"); before a noun it is a preposition."""
-    end = words[at][1][1]
-    if at + 1 == len(words) or text[end:words[at + 1][1][0]].strip():
-        return True
-    return words[at + 1][0].lower() in _AFTER_PARTICLE
-
-
-def sentence_matches(text: str, index: _Index) -> list[PhraseMatch]:
-    found = _occurrences(text, index)
-    matches: list[PhraseMatch] = []
-    at: dict[int, list[tuple[str, tuple[Span, ...]]]] = {}  # word position -> its lemmas
-    for lemma, places in found.items():
-        ids = index.single.get(lemma)
-        if ids:
-            matches.extend([PhraseMatch(phrase_id, spans) for _pos, spans in places for phrase_id in ids])
-        seconds = index.multi.get(lemma)
-        if seconds:
-            for second in seconds.keys() & found.keys():
-                for phrase_id, flat in seconds[second]:
-                    spans = _chain(flat, found)
-                    if spans is not None:
-                        matches.append(PhraseMatch(phrase_id, spans))
-        if index.near:
-            for pos, spans in places:
-                at.setdefault(pos, []).append((lemma, spans))
-    seen: set[int] = set()
-    near_first = index.near_first
-    for first, places in found.items():
-        seconds_of = near_first.get(first)
-        if not seconds_of:
-            continue
-        for pos, first_spans in places:
-            for step in range(1, _NEAR + 1):
-                for second, second_spans in at.get(pos + step, ()):
-                    for phrase_id, flat in seconds_of.get(second, ()):
-                        if len(flat) == 2:
-                            matches.append(PhraseMatch(phrase_id, tuple(sorted(first_spans + second_spans))))
-                        elif phrase_id not in seen:
-                            seen.add(phrase_id)
-                            spans = _chain(flat, found)
-                            if spans is not None:
-                                matches.append(PhraseMatch(phrase_id, spans))
-    return matches
-
-
-Places = dict[str, list[tuple[int, tuple[Span, ...]]]]
-
-
-def _chain(flat: Flat, found: Places) -> tuple[Span, ...] | None:
-    """Spans of the key's lemmas in order: those of one part near each other, the parts
-    anywhere after one another; None when the sentence does not hold them so."""
-
-    def go(i: int, previous: int) -> list[Span] | None:
-        if i == len(flat):
-            return []
-        lemma, near = flat[i]
-        for pos, spans in found.get(lemma, ()):
-            if pos <= previous or (near and pos - previous > _NEAR):
-                continue
-            rest = go(i + 1, pos)
-            if rest is not None:
-                return [*spans, *rest]
-        return None
-
-    spans = go(0, -1)
-    return None if spans is None else tuple(sorted(spans))
-
-
-def _database_key(db: Database) -> object:
-    """The library file (a worker's own connection shares the caches), or the connection itself
-    for a database in memory."""
-    for _seq, name, path in db.execute("PRAGMA database_list").fetchall():
-        if name == "main" and path:
-            return path
-    return id(db.conn)
-
-
-def phrase_matches(db: Database, doc_id: int) -> dict[int, list[PhraseMatch]]:
-    """Sentence id -> the saved phrases found in it (by lemma) in reading order, for marking them.
-
-    Fast on long documents with many saved phrases: each distinct word of the document is
-    looked up once; a sentence none of whose words is a saved phrase's first lemma costs a set
-    test, one that holds only one-word phrases a dictionary lookup a word. Only sentences with a
-    word that may start a longer phrase or be a split verb go through the full matcher. The
-    result is kept until the saved phrases change, so reopening a document costs one query;
-    after a few phrases were saved or deleted only those are matched (a phrase's matches do not
-    depend on the other phrases), so the marks follow a change quickly.
-    """
-    # a removed document's id may be given to the next one: its content identifies it
-    content = store.get_document(db, doc_id)["content_hash"]
-    database = _database_key(db)
-    # id -> lemma key: all the matches depend on (the English and status are loaded apart)
-    keys = dict(db.execute("SELECT id, lemma_key FROM saved_phrases").fetchall())
-    with _lock:
-        cached = _results.get((database, doc_id))
-    if cached is not None and cached[0] == content and cached[1] == keys:
-        return {sid: list(found) for sid, found in cached[2].items()}
-    result: dict[int, list[PhraseMatch]] | None = None
-    if cached is not None and cached[0] == content:
-        before = cached[1]
-        changed = {i: key for i, key in keys.items() if before.get(i) != key}
-        if len(changed) <= _FEW:
-            kept = {i for i, key in before.items() if keys.get(i) == key}
-            result = _updated(db, doc_id, cached[2], kept, changed)
-    if result is None:
-        index = _index(database, keys)
-        result = {}
-        if index.single or index.near or index.multi:
-            result = _document_matches(db, doc_id, index)
-    with _lock:
-        if len(_results) > 16:
-            _results.clear()
-        _results[(database, doc_id)] = (content, keys, result)
-    return {sid: list(found) for sid, found in result.items()}
-
-
-_FEW = 50  # phrases added since the last matching that are matched on their own
-
-
-def _updated(
-    db: Database,
-    doc_id: int,
-    before: dict[int, list[PhraseMatch]],
-    kept: set[int],
-    added: dict[int, str],
-) -> dict[int, list[PhraseMatch]]:
-    """The earlier matches of the phrases kept, with those of the added (or changed) ones."""
-    result = {
-        sid: mine for sid, found in before.items() if (mine := [m for m in found if m.phrase_id in kept])
-    }
-    if added:
-        for sid, found in _document_matches(db, doc_id, _build_index(added)).items():
-            result[sid] = sorted([*result.get(sid, ()), *found], key=_reading_order)
-    return result
-
-
-def _document_matches(db: Database, doc_id: int, index: _Index) -> dict[int, list[PhraseMatch]]:
-    """Each distinct word is looked up once. A sentence with no word that starts a saved phrase
-    costs a set test; one whose words start only one-word phrases or two-word phrases of words
-    together ("oud huis") is matched word by word; only a sentence with a word that starts a
-    phrase with a gap, a phrase of three or more lemmas, or may be a split verb, goes through
-    the full matcher (:func:`sentence_matches`)."""
-    rows = db.execute("SELECT id, text FROM sentences WHERE document_id = ?", [doc_id]).fetchall()
-    findall = _WORD.findall
-    words_of = [findall(text) for _sid, text in rows]
-    single: dict[str, tuple[int, ...]] = {}  # word -> the one-word phrases it is a form of
-    heavy: set[str] = set()  # words that send their sentence to the full matcher
-    near_of: dict[str, list[dict[str, list[tuple[int, Flat]]]]] = {}  # word -> its forms' two-lemma keys
-    gapped_of: dict[str, list[dict[str, list[tuple[int, Flat]]]]] = {}  # word -> its forms' gapped keys
-    particles_of: dict[str, set[str]] = {}  # a verb -> the particles it may be split from
-    forms_of: dict[str, tuple[str, ...]] = {}
-    near_first, long_firsts = index.near_first, index.long_firsts
-    for word in set().union(*words_of):
-        ids: list[int] = []
-        forms_of[word] = forms = _forms(word)
-        for form in forms:
-            ids += index.single.get(form, ())
-            if form in long_firsts:
-                heavy.add(word)
-            for table, out in ((near_first, near_of), (index.multi, gapped_of)):
-                seconds = table.get(form)
-                if seconds:
-                    out.setdefault(word, []).append(seconds)
-            if form in index.particles_of:
-                particles_of.setdefault(word, set()).update(index.particles_of[form])
-        if ids:
-            single[word] = tuple(ids)
-    relevant = heavy | single.keys() | near_of.keys() | gapped_of.keys() | particles_of.keys()
-    maybe = gapped_of.keys() | particles_of.keys()
-    finditer = _WORD.finditer
-    result: dict[int, list[PhraseMatch]] = {}
-    for (sentence_id, text), words in zip(rows, words_of, strict=True):
-        if relevant.isdisjoint(words):
-            continue
-        if (heavy and not heavy.isdisjoint(words)) or (
-            not maybe.isdisjoint(words) and _needs_matcher(words, forms_of, gapped_of, particles_of)
-        ):
-            matches = sentence_matches(text, index)
-        else:
-            spans = [m.span() for m in finditer(text)]  # the same words as ``words``
-            matches = [
-                PhraseMatch(phrase_id, (span,))
-                for word, span in zip(words, spans, strict=True)
-                for phrase_id in single.get(word, ())
-            ]
-            if not near_of.keys().isdisjoint(words):
-                n = len(words)
-                for i, word in enumerate(words):
-                    keys = near_of.get(word)
-                    if keys is None:
-                        continue
-                    for j in range(i + 1, min(n, i + _NEAR + 1)):
-                        for form in forms_of[words[j]]:
-                            for seconds in keys:
-                                for phrase_id, _flat in seconds.get(form, ()):
-                                    matches.append(PhraseMatch(phrase_id, (spans[i], spans[j])))
-        if matches:
-            matches.sort(key=_reading_order)
-            result[sentence_id] = matches
-    return result
-
-
-def _reading_order(match: PhraseMatch) -> tuple:
-    return match.spans, match.phrase_id
-
-
-def _needs_matcher(
-    words: list[str],
-    forms_of: dict[str, tuple[str, ...]],
-    gapped_of: dict[str, list[dict[str, list[tuple[int, Flat]]]]],
-    particles_of: dict[str, set[str]],
-) -> bool:
-    """Whether a sentence may hold a gapped phrase (its first lemma and a second one after it)
-    or a split verb (a particle after the verb, or before "te" + verb): a cheap, generous test."""
-    sentence_forms: set[str] | None = None
-    lowered: list[str] | None = None
-    for i, word in enumerate(words):
-        gapped = gapped_of.get(word)
-        if gapped:
-            if sentence_forms is None:
-                sentence_forms = set().union(*(forms_of[w] for w in words))
-            if any(not seconds.keys().isdisjoint(sentence_forms) for seconds in gapped):
-                return True
-        wanted = particles_of.get(word)
-        if wanted:
-            if lowered is None:
-                lowered = [w.lower() for w in words]
-            if not wanted.isdisjoint(lowered[i + 1:]):
-                return True
-            if i >= 2 and lowered[i - 1] == "te" and lowered[i - 2] in wanted:
-                return True
-    return False

@@ -296,6 +296,44 @@ def m003_annotations_phrases_links_and_search(db: Database) -> None:
         db.execute(sql)
 
 
+@_migration
+def m004_stored_phrase_marks(db: Database) -> None:
+    """Where saved phrases occur, kept per document (``reader.phrase_match``), and a log of the
+    saved phrases whose lemma key changed, so that opening a document reads its marks and matches
+    again only the phrases saved, edited or deleted since: matching a long document against
+    thousands of phrases takes about a second.
+
+    Both hold derived data only: emptying them loses nothing (the marks are found again). The
+    log's ``AUTOINCREMENT`` keeps its numbers rising, so a document's marks can say how far they
+    are current."""
+    for sql in (
+        """CREATE TABLE phrase_changes (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            phrase_id INTEGER NOT NULL
+        )""",
+        """CREATE TRIGGER phrase_marks_added AFTER INSERT ON saved_phrases BEGIN
+            INSERT INTO phrase_changes (phrase_id) VALUES (new.id);
+        END""",
+        """CREATE TRIGGER phrase_marks_removed AFTER DELETE ON saved_phrases BEGIN
+            INSERT INTO phrase_changes (phrase_id) VALUES (old.id);
+        END""",
+        """CREATE TRIGGER phrase_marks_rekeyed AFTER UPDATE OF id, lemma_key ON saved_phrases
+            WHEN old.lemma_key IS NOT new.lemma_key OR old.id IS NOT new.id BEGIN
+            INSERT INTO phrase_changes (phrase_id) VALUES (old.id);
+            INSERT INTO phrase_changes (phrase_id) VALUES (new.id);
+        END""",
+        """CREATE TABLE phrase_marks (
+            document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            content_hash TEXT NOT NULL,
+            matcher TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            words BLOB NOT NULL,
+            marks BLOB NOT NULL
+        )""",
+    ):
+        db.execute(sql)
+
+
 # ---------------------------------------------------------------- opening
 
 

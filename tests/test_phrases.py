@@ -8,7 +8,8 @@ import pytest
 from models.engine import TranslationResult
 from reader import phrases
 from reader.dictionary import write_dictd
-from reader.phrases import PhraseError, phrase_matches, save_phrase, spans_of_quote
+from reader.phrase_match import phrase_matches
+from reader.phrases import PhraseError, save_phrase, spans_of_quote
 from reader.store import add_document, document_sentences, put_translations, remove_document
 from tests.helpers_store import make_article
 

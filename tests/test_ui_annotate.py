@@ -18,6 +18,7 @@ from reader import annotations as notes
 from reader import links, phrases, store
 from reader.dictionary import write_dictd
 from reader.importer import parse_text
+from reader.phrases import PhraseMatch
 from ui.annotate import NOTHING_TO_ANNOTATE, NOTHING_TO_SAVE, ONE_SENTENCE, AnnotationDialog, PhraseDialog
 from ui.main_window import MainWindow
 from ui.reader_view import EN, INTERLEAVED, NL, SIDE_BY_SIDE
@@ -394,9 +395,9 @@ def test_saved_phrases_are_marked_after_opening_and_a_previous_documents_marks_n
     shown: list[set[int]] = []  # the sentences of each set of marks the view was given
     view_sets = window.view.set_phrase_marks
 
-    def spy(marks, *rest):
+    def spy(marks, *rest, **named):
         shown.append(set(marks))
-        view_sets(marks, *rest)
+        view_sets(marks, *rest, **named)
 
     monkeypatch.setattr(window.view, "set_phrase_marks", spy)
     window.open_document(first)
@@ -565,7 +566,8 @@ def test_a_word_in_several_saved_phrases_is_underlined_once_when_painted(window,
     [sid] = window.view.content().order
     k, m = LAVROV_NL.index("Koeleba"), LAVROV_NL.index("met")
     window.view.set_phrase_marks(
-        {sid: [(((k, k + 7),), 1, "Koeleba"), (((m, m + 3), (k, k + 7)), 2, "met Koeleba")]}
+        {sid: [PhraseMatch(1, ((k, k + 7),)), PhraseMatch(2, ((m, m + 3), (k, k + 7)))]},
+        tip={1: "Koeleba", 2: "met Koeleba"}.__getitem__,
     )
     row, start, _ = window.view.sentence_span(sid, NL)
     _, underlines = window.view._layers.painted_ranges(range(row, row + 1))

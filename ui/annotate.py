@@ -7,8 +7,9 @@ anchored to each sentence it covers (``add_annotation_range``: one piece per sen
 
 Annotations go through the document session (its ``Changes`` repaint the view); saved phrases and
 link corrections are written with ``reader.phrases`` / ``reader.links``, after which the saved
-phrases are matched again (``phrase_matches``) and the corrected sentence realigned (its word
-table then shows the corrected links). Every change is recorded in the window's undo history.
+phrases are matched again (``reader.phrase_match``: only those changed) and the corrected
+sentence realigned (its word table then shows the corrected links). Every change is recorded in
+the window's undo history.
 """
 
 from __future__ import annotations
@@ -38,16 +39,17 @@ from PySide6.QtWidgets import (
 )
 
 from reader import annotations as notes
-from reader import links, phrases, store
+from reader import links, phrase_match, phrases, store
 from reader.annotations import COLOURS, Annotation
 from reader.dictionary import SEPARABLE_PARTICLES
 from reader.errors import ReaderError
 from reader.hover import EN, FILL, NL
+from reader.phrase_match import DocumentMarks
 from reader.phrases import GAP, STATUSES, SavedPhrase
 from ui.status_text import READ_ONLY_REFUSAL
 from ui.tasks import Task, TaskContext
 from ui.undo import History
-from ui.view_paint import annotation_color, phrase_mark_ranges
+from ui.view_paint import annotation_color
 
 if TYPE_CHECKING:
     from reader.dictionary import Dictionary
@@ -114,9 +116,9 @@ def _swatch(colour: str) -> QIcon:
     return QIcon(pix)
 
 
-def _phrase_tip(p: SavedPhrase) -> str:
-    english = f" → “{p.en}”" if p.en else ""
-    return f"Saved phrase: “{p.nl}”{english} ({p.status})"
+def _phrase_tip(nl: str, en: str, status: str) -> str:
+    english = f" → “{en}”" if en else ""
+    return f"Saved phrase: “{nl}”{english} ({status})"
 
 
 def _elide(text: str, n: int = QUOTE_CHARS) -> str:
@@ -743,27 +745,19 @@ class AnnotationActions:
         db_path = str(w.db_path) if w.db_path else None
         read_only = True if w.read_only else None
 
-        Marks = dict[int, list[tuple[tuple[Span, ...], int, str]]]
-
-        def work(ctx: TaskContext) -> tuple[Marks, dict[int, list[Span]]]:
+        def work(ctx: TaskContext) -> tuple[DocumentMarks, dict[int, list[Span]]] | None:
             with closing(store.open_db(db_path, read_only=read_only)) as db:
-                found = phrases.phrase_matches(db, doc_id)
-                if ctx.cancelled():
-                    return {}, {}
-                saved = phrases.phrases_by_id(db, {m.phrase_id for ms in found.values() for m in ms})
-            tips = {pid: _phrase_tip(p) for pid, p in saved.items()}
-            marks = {
-                sid: [(m.spans, m.phrase_id, tips[m.phrase_id]) for m in matches if m.phrase_id in tips]
-                for sid, matches in found.items()
-            }
-            return marks, phrase_mark_ranges(marks)  # what the view underlines, worked out here
+                found = phrase_match.phrase_matches(db, doc_id)
+            if ctx.cancelled():
+                return None
+            return found, found.ranges()  # what the view underlines, worked out here
 
         def current() -> bool:
             return generation == self._marking_generation and w.doc_id == doc_id
 
-        def done(result: tuple[Marks, dict[int, list[Span]]]) -> None:
-            if current():
-                w.view.set_phrase_marks(*result)
+        def done(result: tuple[DocumentMarks, dict[int, list[Span]]] | None) -> None:
+            if result is not None and current():
+                w.view.set_phrase_marks(*result, tip=self.phrase_tip)
 
         def failed(err: BaseException) -> None:
             if current():
@@ -778,6 +772,12 @@ class AnnotationActions:
             work, label=f"phrase-marks:{doc_id}", on_done=done, on_error=failed, on_finished=finished
         )
         self._marking = task
+
+    def phrase_tip(self, phrase_id: int) -> str:
+        """A saved phrase's tooltip, read when first hovered (a long document marks thousands)."""
+        db = self.window.db
+        label = phrases.phrase_labels(db, [phrase_id]).get(phrase_id) if db is not None else None
+        return _phrase_tip(*label) if label else ""
 
     def marking_pending(self) -> bool:
         """True while the open document's saved phrases are being matched."""

@@ -21,13 +21,15 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QFont, QPainter
 from PySide6.QtWidgets import QAbstractScrollArea, QPlainTextEdit, QWidget
 
 from reader.hover import EN, FILL, NL, UNDERLINE
+from reader.phrase_match import EMPTY as EMPTY_MARKS
+from reader.phrases import PhraseMatch
 from reader.session import Changes, DocumentSession
 from ui import theme
 from ui.view_content import (
@@ -45,7 +47,7 @@ from ui.view_editor import InlineEditing
 from ui.view_highlights import Highlighting
 from ui.view_input import PointerAndKeys
 from ui.view_layout import Hit, RowLayout, ViewLayout, alternative_color
-from ui.view_marks import AnnotationMarks, PhraseMark
+from ui.view_marks import AnnotationMarks
 from ui.view_paint import (
     Highlight,
     HighlightLayers,
@@ -99,7 +101,8 @@ class ReaderView(PointerAndKeys, AnnotationMarks, Highlighting, QAbstractScrollA
         self._kept_anchor: tuple[int, tuple[int, int, float] | None] | None = None
         self._session: DocumentSession | None = None
         self._unsubscribe: Callable[[], None] | None = None
-        self._phrase_marks: dict[int, list[PhraseMark]] = {}
+        self._phrase_marks: Mapping[int, Sequence[PhraseMatch]] = EMPTY_MARKS
+        self._phrase_tip: Callable[[int], str] | None = None
         self._phrase_ranges: dict[int, list[tuple[int, int]]] = {}  # underlined: their union a sentence
         self._layout.apply_fonts(self._zoom)
 
@@ -154,7 +157,8 @@ class ReaderView(PointerAndKeys, AnnotationMarks, Highlighting, QAbstractScrollA
         self._current = self._hovered = None
         self._selection = None
         self._extra_selections = []
-        self._phrase_marks = {}
+        self._phrase_marks = EMPTY_MARKS
+        self._phrase_tip = None
         self._phrase_ranges = {}
         self._reset_layout(keep_anchor=False)
         self.verticalScrollBar().setValue(0)

@@ -6,12 +6,14 @@ A mixin of ``ReaderView`` (as ``view_input`` is): it reads the view's session, t
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, QPointF
 
 from reader.hover import EN, NL
+from reader.phrase_match import DocumentMarks
+from reader.phrases import PhraseMatch
 from ui.view_paint import (
     ANNOTATION_LAYER,
     PHRASE_LAYER,
@@ -19,14 +21,10 @@ from ui.view_paint import (
     annotation_color,
     phrase_mark_color,
     phrase_mark_highlights,
-    phrase_mark_ranges,
 )
 
 if TYPE_CHECKING:
     from reader.annotations import Annotation
-
-# A saved phrase's mark: its Dutch spans in a sentence, its id and its tooltip text.
-PhraseMark = tuple[tuple[tuple[int, int], ...], int, str]
 
 
 class AnnotationMarks:
@@ -50,17 +48,23 @@ class AnnotationMarks:
 
     def set_phrase_marks(
         self,
-        marks: Mapping[int, Sequence[PhraseMark]],
-        ranges: dict[int, list[tuple[int, int]]] | None = None,
+        marks: Mapping[int, Sequence[PhraseMatch]],
+        ranges: Mapping[int, list[tuple[int, int]]] | None = None,
+        tip: Callable[[int], str] | None = None,
     ) -> None:
-        """Underline saved phrases where they occur: sentence id -> [(Dutch spans, phrase id, tooltip)];
-        ``ranges``: what to underline, ``phrase_mark_ranges(marks)`` worked out in a worker."""
-        self._phrase_marks = {sid: list(m) for sid, m in marks.items() if m}
-        self._phrase_ranges = phrase_mark_ranges(self._phrase_marks) if ranges is None else ranges
+        """Underline saved phrases where they occur: sentence id -> its matches (a
+        ``DocumentMarks`` is kept as it is: it unpacks a sentence's matches when first hovered);
+        ``ranges``: what to underline, worked out in a worker; ``tip``: a phrase's tooltip, asked
+        for when hovered."""
+        if not isinstance(marks, DocumentMarks):
+            marks = DocumentMarks.of(marks)
+        self._phrase_marks = marks
+        self._phrase_tip = tip
+        self._phrase_ranges = marks.ranges() if ranges is None else ranges
         self._paint_phrase_marks()
 
-    def phrase_marks(self) -> dict[int, list[PhraseMark]]:
-        return {sid: list(m) for sid, m in self._phrase_marks.items()}
+    def phrase_marks(self) -> Mapping[int, Sequence[PhraseMatch]]:
+        return self._phrase_marks
 
     def _paint_phrase_marks(self) -> None:
         color = phrase_mark_color(self._dark())
@@ -84,7 +88,7 @@ class AnnotationMarks:
         phrases = []
         if hit.side == NL:
             phrases = [
-                pid for spans, pid, _ in self._phrase_marks.get(sid, ())
+                pid for pid, spans in self._phrase_marks.get(sid, ())
                 if any(s <= offset < e for s, e in spans)
             ]
         return notes, phrases
@@ -96,8 +100,7 @@ class AnnotationMarks:
         for a in notes:
             tags = f"Tags: {', '.join(a.tags)}" if a.tags else ""
             parts.append("\n".join(t for t in (a.note, tags) if t) or "(annotation without a note)")
-        tips = {pid: tip for marks in self._phrase_marks.values() for _, pid, tip in marks}
-        parts.extend(tips[pid] for pid in phrases)
+        parts.extend((self._phrase_tip(pid) if self._phrase_tip else "") or "Saved phrase" for pid in phrases)
         return "\n\n".join(parts)
 
     def selected_pieces(self) -> list[tuple[str, list[tuple[int, int, int]]]]:
