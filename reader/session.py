@@ -17,6 +17,10 @@ its English annotations are re-anchored (``reader.annotations.reanchor``) and th
 them. Operations that learn of new English from a worker take an optional ``db``: without it (or
 on a read-only library) the annotations move in memory only, and opening the document again
 re-anchors them in the library.
+
+Saved phrases (``save_phrase`` … ``restore_phrase``) and link corrections (``correct_links``) go
+through the session too: their ``Changes`` tell the window to mark the phrases again (in a worker,
+``reader.phrase_match``) and to align a corrected sentence again.
 """
 
 from __future__ import annotations
@@ -28,7 +32,8 @@ from typing import TYPE_CHECKING, Protocol
 from sqlite_utils import Database
 
 from reader import annotations as notes
-from reader import store
+from reader import links, store
+from reader import phrases as vocab
 from reader.annotations import Annotation
 from reader.document import ALTERNATIVE, MODEL, USER, DocumentView, SentenceView, document_view
 from reader.errors import ReaderError, StoreError
@@ -36,6 +41,8 @@ from reader.store import CachedText
 
 if TYPE_CHECKING:
     from reader.hover import SentenceWords
+    from reader.links import LinkCorrection
+    from reader.phrases import SavedPhrase
     from reader.pipeline import RetranslateResult
 
 __all__ = ["ALTERNATIVE", "MODEL", "USER", "Changes", "DocumentSession", "MachineTranslation"]
@@ -57,7 +64,9 @@ class Changes:
     none). ``machine``: the model's translation, shown or not (an edit may hide it).
     ``alignment``: the word table (installed, or dropped because the English changed).
     ``document``: everything (the document was loaded again). ``annotations``: by annotation id,
-    those added, edited, deleted, restored or re-anchored.
+    those added, edited, deleted, restored or re-anchored. ``phrases``: by phrase id, the saved
+    phrases saved, edited, deleted or restored (where they are marked follows). ``links``: the
+    sentences whose link corrections changed (their word tables are dropped: align them again).
     """
 
     text: frozenset[int] = frozenset()
@@ -66,10 +75,13 @@ class Changes:
     alignment: frozenset[int] = frozenset()
     document: bool = False
     annotations: frozenset[int] = frozenset()
+    phrases: frozenset[int] = frozenset()
+    links: frozenset[int] = frozenset()
 
     def __bool__(self) -> bool:
         return self.document or bool(
             self.text or self.origin or self.machine or self.alignment or self.annotations
+            or self.phrases or self.links
         )
 
     def sentences(self) -> frozenset[int]:
@@ -418,6 +430,79 @@ class DocumentSession:
         s = self.sentence(a.sentence_id)
         b = notes.reattach(db, ann_id, start, end, text=s.final if a.side == "en" else None)
         return self._annotations_changed([b])
+
+    # ----------------------------------------------------------------- saved phrases
+
+    def save_phrase(
+        self,
+        db: Database,
+        sentence_id: int,
+        nl_spans: Iterable[tuple[int, int]],
+        *,
+        en: str = "",
+        en_spans: Iterable[tuple[int, int]] = (),
+        gloss: str = "",
+        note: str = "",
+        status: str = "new",
+    ) -> Changes:
+        """Save the Dutch words under ``nl_spans`` of a sentence of this document (its context
+        copied, see ``reader.phrases.save_phrase``); ``Changes.phrases`` holds the new id."""
+        self.sentence(sentence_id)
+        p = vocab.save_phrase(
+            db, self.doc_id, sentence_id, nl_spans, en=en, en_spans=en_spans, gloss=gloss, note=note,
+            status=status, dictionary=None,
+        )
+        return self._publish(Changes(phrases=frozenset({p.id})))
+
+    def edit_phrase(
+        self,
+        db: Database,
+        phrase_id: int,
+        *,
+        en: str | None = None,
+        gloss: str | None = None,
+        note: str | None = None,
+        status: str | None = None,
+    ) -> Changes:
+        """Change a saved phrase (of any document: a phrase is marked wherever it occurs)."""
+        vocab.update_phrase(db, phrase_id, en=en, gloss=gloss, note=note, status=status)
+        return self._publish(Changes(phrases=frozenset({phrase_id})))
+
+    def delete_phrase(self, db: Database, phrase_id: int) -> Changes:
+        """Delete a saved phrase; read it first (``reader.phrases.get_phrase``) to restore it."""
+        vocab.delete_phrase(db, phrase_id)
+        return self._publish(Changes(phrases=frozenset({phrase_id})))
+
+    def restore_phrase(self, db: Database, phrase: SavedPhrase) -> Changes:
+        """Undo a delete: the phrase comes back under its id, with its dates."""
+        vocab.restore_phrase(db, phrase)
+        return self._publish(Changes(phrases=frozenset({phrase.id})))
+
+    # ----------------------------------------------------------------- link corrections
+
+    def link_corrections(self, db: Database, sentence_id: int) -> list[LinkCorrection]:
+        """The reader's corrections of a sentence's links, for the English it shows."""
+        return links.corrections(db, sentence_id, self.shown(sentence_id))
+
+    def correct_links(
+        self,
+        db: Database,
+        sentence_id: int,
+        corrections: Iterable[tuple[tuple[int, int], tuple[int, int], bool | None]],
+    ) -> Changes:
+        """Link (True) or unlink (False) Dutch and English word spans of a sentence's English
+        shown, or forget (None) a correction of those spans (undo); all or none, in one
+        transaction. The sentence's word table is dropped: ``Changes.links`` asks for it again
+        (the corrections are applied when it is read)."""
+        target = self.shown(sentence_id)
+        with store.write_transaction(db):
+            for nl_span, en_span, linked in corrections:
+                if linked is None:
+                    links.clear_link(db, sentence_id, target, nl_span, en_span)
+                else:
+                    links.set_link(db, sentence_id, target, nl_span, en_span, linked)
+        self._tables.pop(sentence_id, None)
+        return self._publish(Changes(alignment=frozenset({sentence_id}), links=frozenset({sentence_id})))
 
     def _annotations_changed(self, changed: Iterable[Annotation]) -> Changes:
         ids = set()

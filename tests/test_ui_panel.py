@@ -239,6 +239,28 @@ def test_vocabulary_lists_phrases_with_an_editable_status_and_context(
     assert model.rowCount() == 0
 
 
+def test_a_status_changed_with_no_document_open_is_undone_by_edit_undo(
+    empty_packages, make_window, qtbot, tmp_path
+):
+    window = make_window()
+    doc = open_article(window, qtbot, tmp_path)
+    window.annotating.create_phrase(sentence_ids(window)[1], [(12, 17), (27, 29)], "called")
+    window.close_document()
+    assert window.session is None
+    panel = show_panel(window, qtbot)
+    panel.tabs.setCurrentIndex(1)
+    model = panel.vocabulary
+    qtbot.waitUntil(lambda: model.rowCount() == 1)
+    assert model.setData(model.index(0, 2), "learning")
+    assert vocab.list_phrases(window.db, doc_id=doc)[0].status == "learning"
+    assert window.undo_action.isEnabled()
+    window.undo_action.trigger()
+    assert vocab.list_phrases(window.db, doc_id=doc)[0].status == "new"
+    qtbot.waitUntil(lambda: model.data(model.index(0, 2)) == "new")
+    window.redo_action.trigger()
+    assert vocab.list_phrases(window.db, doc_id=doc)[0].status == "learning"
+
+
 def _answer_next_question(qtbot, button, seen: list[str]) -> None:
     def answer():
         box = QApplication.activeModalWidget()

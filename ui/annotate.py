@@ -5,11 +5,10 @@ What a mark stands on comes from the view: the selected ranges (Ctrl adds a rang
 alignment includes a separable verb's particle). A selection across sentences or paragraphs is
 anchored to each sentence it covers (``add_annotation_range``: one piece per sentence, one group).
 
-Annotations go through the document session (its ``Changes`` repaint the view); saved phrases and
-link corrections are written with ``reader.phrases`` / ``reader.links``, after which the saved
-phrases are matched again (``reader.phrase_match``: only those changed) and the corrected
-sentence realigned (its word table then shows the corrected links). Every change is recorded in
-the window's undo history.
+Annotations, saved phrases and link corrections go through the document session: its ``Changes``
+repaint the view, have the saved phrases matched again (``reader.phrase_match``: only those
+changed) and a corrected sentence aligned again (its word table then shows the corrected links).
+Every change is recorded in the window's undo history.
 """
 
 from __future__ import annotations
@@ -39,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader import annotations as notes
-from reader import links, phrase_match, phrases, store
+from reader import phrase_match, phrases, store
 from reader.annotations import COLOURS, Annotation
 from reader.dictionary import SEPARABLE_PARTICLES
 from reader.errors import ReaderError
@@ -53,7 +52,7 @@ from ui.view_paint import annotation_color
 
 if TYPE_CHECKING:
     from reader.dictionary import Dictionary
-    from reader.session import DocumentSession
+    from reader.session import Changes, DocumentSession
     from ui.main_window import MainWindow
 
 ANNOTATE_SHORTCUT = "Ctrl+Shift+A"
@@ -339,6 +338,9 @@ class AnnotationActions:
 
     def _document_opened(self, _doc_id: int) -> None:
         self.history.clear()  # steps act on the open document's session
+        session = self._session()
+        if session is not None:
+            session.subscribe(self._session_changed)  # goes with the session when it is closed
         self.refresh_phrase_marks()
 
     def _document_closed(self) -> None:
@@ -647,27 +649,27 @@ class AnnotationActions:
         session = self._session()
         if session is None or not self._writable("saved phrases"):
             return None
-        db = self.window.db
+        db, doc_id = self.window.db, session.doc_id
         try:
-            phrase = phrases.save_phrase(
-                db, session.doc_id, sentence_id, nl_spans, en=en, en_spans=en_spans, gloss=gloss,
-                note=note, status=status, dictionary=None,
+            changes = session.save_phrase(
+                db, sentence_id, nl_spans, en=en, en_spans=en_spans, gloss=gloss, note=note, status=status
             )
+            phrase = phrases.get_phrase(db, next(iter(changes.phrases)))
         except ReaderError as err:
             self._failed(err)
             return None
         self.window.view.clear_selection()
-        self.refresh_phrase_marks()
         self.history.record(
             "Save Phrase",
-            lambda: self._phrases_changed(phrases.restore_phrase(db, phrase)),
-            lambda: self._phrases_changed(phrases.delete_phrase(db, phrase.id)),
+            lambda: self._document(doc_id).restore_phrase(db, phrase),
+            lambda: self._document(doc_id).delete_phrase(db, phrase.id),
         )
         self._say(f"Saved “{phrase.nl}”; it is underlined wherever it occurs.", 5000)
         return phrase
 
-    def _phrases_changed(self, _phrase: SavedPhrase) -> None:
-        self.refresh_phrase_marks()
+    def _session_changed(self, changes: Changes) -> None:
+        if changes.phrases:  # saved, edited, deleted or restored: where they occur, again
+            self.refresh_phrase_marks()
 
     def edit_phrase(self, phrase_id: int) -> PhraseDialog | None:
         if not self._writable("saved phrases"):
@@ -687,39 +689,53 @@ class AnnotationActions:
         return dialog
 
     def change_phrase(self, phrase_id: int, en: str, gloss: str, note: str, status: str) -> bool:
-        if not self._writable("saved phrases"):
+        """Change a saved phrase, with or without a document open (the vocabulary lists every
+        document's phrases); recorded in the undo history either way."""
+        if self.window.read_only:
+            self._say(READ_ONLY_REFUSAL.format(what="saved phrases"))
             return False
         db = self.window.db
+        if db is None:
+            return False
         try:
             before = phrases.get_phrase(db, phrase_id)
-            after = phrases.update_phrase(db, phrase_id, en=en, gloss=gloss, note=note, status=status)
+            self._put_phrase(phrase_id, en=en, gloss=gloss, note=note, status=status)
+            after = phrases.get_phrase(db, phrase_id)
         except ReaderError as err:
             self._failed(err)
             return False
 
         def put(p: SavedPhrase) -> Callable[[], None]:
-            return lambda: self._phrases_changed(
-                phrases.update_phrase(db, phrase_id, en=p.en, gloss=p.gloss, note=p.note, status=p.status)
-            )
+            return lambda: self._put_phrase(phrase_id, en=p.en, gloss=p.gloss, note=p.note, status=p.status)
 
-        self.refresh_phrase_marks()
         self.history.record("Edit Saved Phrase", put(after), put(before))
         return True
 
+    def _put_phrase(self, phrase_id: int, **fields: str) -> None:
+        """Through the open document's session (its subscribers follow); with none open, straight
+        to the library and the panel."""
+        session = self._session()
+        if session is not None:
+            session.edit_phrase(self.window.db, phrase_id, **fields)
+        else:
+            phrases.update_phrase(self.window.db, phrase_id, **fields)
+            self.window.annotations_panel.schedule_reload()
+
     def delete_phrase(self, phrase_id: int) -> bool:
-        if not self._writable("saved phrases"):
+        session = self._session()
+        if session is None or not self._writable("saved phrases"):
             return False
-        db = self.window.db
+        db, doc_id = self.window.db, session.doc_id
         try:
-            gone = phrases.delete_phrase(db, phrase_id)
+            gone = phrases.get_phrase(db, phrase_id)
+            session.delete_phrase(db, phrase_id)
         except ReaderError as err:
             self._failed(err)
             return False
-        self.refresh_phrase_marks()
         self.history.record(
             "Delete Saved Phrase",
-            lambda: self._phrases_changed(phrases.delete_phrase(db, gone.id)),
-            lambda: self._phrases_changed(phrases.restore_phrase(db, gone)),
+            lambda: self._document(doc_id).delete_phrase(db, gone.id),
+            lambda: self._document(doc_id).restore_phrase(db, gone),
         )
         self._say(f"Deleted the saved phrase “{gone.nl}” (Edit → Undo brings it back).", 5000)
         return True
@@ -787,7 +803,8 @@ class AnnotationActions:
 
     def link_selected(self, linked: bool = True) -> bool:
         """Link (or unlink) the selected Dutch words with the selected English words of one
-        sentence; the corrected sentence is aligned again so the hover shows the correction."""
+        sentence, through the session: its ``Changes`` have the sentence aligned again, so the
+        hover shows the correction."""
         what = "link corrections"
         if not self._writable(what):
             return False
@@ -801,41 +818,26 @@ class AnnotationActions:
             self._say(LINK_NEEDS_BOTH)
             return False
         sid = sids.pop()
-        db, target = self.window.db, session.shown(sid)
+        db, doc_id = self.window.db, session.doc_id
         pairs = [((a, b), (c, d)) for _, a, b in nl for _, c, d in en]
         try:
-            earlier = {(c.nl_span[0], c.en_span[0]): c for c in links.corrections(db, sid, target)}
-            for nl_span, en_span in pairs:
-                links.set_link(db, sid, target, nl_span, en_span, linked)
+            earlier = {(c.nl_span[0], c.en_span[0]): c for c in session.link_corrections(db, sid)}
+            session.correct_links(db, sid, [(n, e, linked) for n, e in pairs])
         except ReaderError as err:
             self._failed(err)
             return False
-
-        def redo() -> None:
-            for nl_span, en_span in pairs:
-                links.set_link(db, sid, target, nl_span, en_span, linked)
-            self._realign(sid)
-
-        def undo() -> None:
-            for nl_span, en_span in pairs:
-                before = earlier.get((nl_span[0], en_span[0]))
-                if before is None:
-                    links.clear_link(db, sid, target, nl_span, en_span)
-                else:
-                    links.set_link(db, sid, target, before.nl_span, before.en_span, before.linked)
-            self._realign(sid)
-
+        before: list[tuple[Span, Span, bool | None]] = []
+        for nl_span, en_span in pairs:
+            was = earlier.get((nl_span[0], en_span[0]))
+            before.append((nl_span, en_span, None) if was is None else (was.nl_span, was.en_span, was.linked))
         self.window.view.clear_selection()
-        self._realign(sid)
-        self.history.record("Link Words" if linked else "Unlink Words", redo, undo)
+        self.history.record(
+            "Link Words" if linked else "Unlink Words",
+            lambda: self._document(doc_id).correct_links(db, sid, [(n, e, linked) for n, e in pairs]),
+            lambda: self._document(doc_id).correct_links(db, sid, before),
+        )
         self._say("Words linked." if linked else "Words unlinked.", 4000)
         return True
-
-    def _realign(self, sid: int) -> None:
-        """The sentence's word table again, with its corrections (applied on read)."""
-        session = self._session()
-        if session is not None and sid in session:
-            self.window.words.align_sentences({sid}, use_engine=True)
 
     # ----------------------------------------------------------------- the context menu
 

@@ -452,7 +452,7 @@ class AnnotationsPanel(QDockWidget):
         self.schedule_reload()
 
     def _session_changed(self, changes: Changes) -> None:
-        if changes.annotations or changes.document:
+        if changes.annotations or changes.phrases or changes.document:
             self.schedule_reload()
 
     def schedule_reload(self) -> None:
@@ -657,8 +657,8 @@ class AnnotationsPanel(QDockWidget):
         return self.window_.annotating.delete_phrase(entry.id)
 
     def set_phrase_status(self, phrase_id: int, status: str) -> bool:
-        """The vocabulary's status column: through the undo history when a document is open,
-        else straight to the library (there is no history without an open document)."""
+        """The vocabulary's status column, with or without a document open: recorded in the undo
+        history either way."""
         if self._refuse_read_only():
             return False
         db = self.window_.db
@@ -666,11 +666,7 @@ class AnnotationsPanel(QDockWidget):
             p = vocab.get_phrase(db, phrase_id)
             if p.status == status:
                 return False
-            if self.window_.session is not None:
-                ok = self.window_.annotating.change_phrase(phrase_id, p.en, p.gloss, p.note, status)
-            else:
-                vocab.update_phrase(db, phrase_id, status=status)
-                ok = True
+            ok = self.window_.annotating.change_phrase(phrase_id, p.en, p.gloss, p.note, status)
         except ReaderError as err:
             self.say(str(err))
             return False

@@ -126,6 +126,8 @@ class WordTools(QObject):
             self.align_sentence(next(iter(changes.text)))  # an edit: at once, beside a running batch
         elif changes.text:
             self.align_sentences(changes.text, use_engine=False)  # a translated batch: only its own
+        if changes.links and not changes.document:
+            self.align_sentences(changes.links, use_engine=True)  # corrected links: read on aligning
 
     def shutdown(self) -> None:
         self.popup.close_popup()
