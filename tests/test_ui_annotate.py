@@ -19,7 +19,8 @@ from reader import links, phrases, store
 from reader.dictionary import write_dictd
 from reader.importer import parse_text
 from reader.phrases import PhraseMatch
-from ui.annotate import NOTHING_TO_ANNOTATE, NOTHING_TO_SAVE, ONE_SENTENCE, AnnotationDialog, PhraseDialog
+from ui.annotate import NOTHING_TO_ANNOTATE, NOTHING_TO_SAVE, ONE_SENTENCE
+from ui.annotate_dialogs import AnnotationDialog, PhraseDialog
 from ui.main_window import MainWindow
 from ui.reader_view import EN, INTERLEAVED, NL, SIDE_BY_SIDE
 from ui.view_input import tooltip_html
