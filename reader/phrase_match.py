@@ -606,8 +606,10 @@ def _phrase_matches(db: Database, doc_id: int) -> DocumentMarks:
     seq = _current_seq(db)
     with _lock:
         known = _results.get((database, doc_id))
-    if known is None or known.content != content:
+    if known is None or known.content != content or known.seq > seq:  # (a library put back)
         known = _load(db, doc_id, content)
+    if known is not None and known.seq > seq:
+        known = None
     result = known if known is not None and known.seq == seq else None
     if result is None and known is not None:
         result = _rematch(db, doc_id, known, seq)
@@ -712,17 +714,27 @@ def _match_all(db: Database, doc_id: int, content: str, seq: int, database: obje
 def _save(db: Database, doc_id: int, known: _Known) -> _Known:
     """Keep the marks in the library (a cache: a library that cannot be written just goes without)."""
     done = _Known(known.content, known.seq, known.marks, known.words, saved=True)
-    if store.is_read_only(db) or db.conn.in_transaction:
+    if store.is_read_only(db):
         return done
-    words = known.words or {}
-    blob = zlib.compress(json.dumps(words, separators=(",", ":"), ensure_ascii=False).encode(), 1)
+    if db.conn.in_transaction:  # the caller's: kept next time
+        return known
+    marks = known.marks.to_blob()
     try:
         with store.write_transaction(db):
-            db.execute(
-                "INSERT OR REPLACE INTO phrase_marks (document_id, content_hash, matcher, seq, words, marks)"
-                " SELECT id, ?, ?, ?, ?, ? FROM documents WHERE id = ? AND content_hash = ?",
-                [known.content, _matcher_id(), known.seq, blob, known.marks.to_blob(), doc_id, known.content],
-            )
+            if known.words is None:  # only phrases removed: the words kept are still right
+                db.execute(
+                    "UPDATE phrase_marks SET seq = ?, marks = ?"
+                    " WHERE document_id = ? AND content_hash = ? AND matcher = ?",
+                    [known.seq, marks, doc_id, known.content, _matcher_id()],
+                )
+            else:
+                words = json.dumps(known.words, separators=(",", ":"), ensure_ascii=False).encode()
+                db.execute(
+                    "INSERT OR REPLACE INTO phrase_marks (document_id, content_hash, matcher, seq, words,"
+                    " marks) SELECT id, ?, ?, ?, ?, ? FROM documents WHERE id = ? AND content_hash = ?",
+                    [known.content, _matcher_id(), known.seq, zlib.compress(words, 1), marks, doc_id,
+                     known.content],
+                )
     except (StoreError, sqlite3.Error):  # busy or full: matched again next time
         return known
     return done
