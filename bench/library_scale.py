@@ -19,9 +19,14 @@ Dutch words of every frequency, pairs, English words, words typed without diacri
 median and worst; the annotations panel's filter on the whole library (the panel loads every entry
 once, in a worker, then filters in memory: each change timed through the model's filtering and the
 table's reset and repaint, as bench/panel_filter.py does), and beside it the command line's
-``list_annotations`` by tag, colour and text; ``phrase_matches`` on the long document (first
-call, with the phrase index and the word lemma cache cold, then warm); the longest frame
-scrolling the long document; the database size.
+``list_annotations`` by tag, colour and text; saved-phrase marking of the long document
+(``reader.phrase_match.phrase_matches``): opening it, its marks read from the library in a new
+process (``marking_ms``), the first time (nothing stored, nothing in memory: after the upgrade, or
+an imported vocabulary), and after saving one phrase elsewhere and deleting it again (only that
+phrase matched again); in the window, the time from ``open_document`` to its first paint and to
+the marks painted; the longest frame scrolling the long document, marks shown, while the word
+alignment still runs and once it is done (``worst_frame_ms``); the database size (without the
+upgrade's backups).
 Goals: open < 1 s, search median < 50 ms and worst < 200 ms, filter < 50 ms, marking < 100 ms,
 no frame over 50 ms.
 """
@@ -396,7 +401,9 @@ def gui(doc_id: int, size: tuple[int, int]) -> tuple[float, list[float], list[fl
     window.view.painted.connect(lambda _s: painted.append(time.perf_counter()))
     show_marks = window.view.set_phrase_marks  # the saved-phrase marks arrive from a worker
     window.view.set_phrase_marks = lambda marks, *rest, **named: (
-        show_marks(marks, *rest, **named), window.view.viewport().repaint(), MARKS_SHOWN.append(time.perf_counter())
+        show_marks(marks, *rest, **named),
+        window.view.viewport().repaint(),
+        MARKS_SHOWN.append(time.perf_counter()),
     )
     window.show()
     app.processEvents()
@@ -496,14 +503,14 @@ def main(argv: list[str] | None = None) -> int:
     figures = {
         "open_s": opened, "search_median_ms": median * 1000, "search_worst_ms": worst * 1000,
         "filter_ms": filter_worst * 1000, "marking_ms": marking["opened"] * 1000,
-        "worst_frame_ms": max(frames or [0]) * 1000,
+        "worst_frame_ms": max(frames + busy or [0]) * 1000,
     }
     verdict = ", ".join(f"{k} {'met' if figures[k] < GOALS[k] else 'MISSED'}" for k in GOALS)
     print(f"goals: {verdict}")
     print(
         f"open_s={opened:.2f} search_median_ms={median * 1000:.1f} search_worst_ms={worst * 1000:.1f}"
         f" filter_ms={filter_worst * 1000:.1f} marking_ms={marking['opened'] * 1000:.1f}"
-        f" worst_frame_ms={max(frames or [0]) * 1000:.1f} db_mb={db_mb:.0f}"
+        f" worst_frame_ms={max(frames + busy or [0]) * 1000:.1f} db_mb={db_mb:.0f}"
     )
     return 0
 
