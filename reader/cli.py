@@ -2,27 +2,46 @@
 
 Heavy modules (ctranslate2, sqlite-utils, Qt) are imported inside the commands that need them, so
 `bireader --version` and `bireader segment` start fast.
+
+The commands live by topic (``cli_library``: import, translate, export, library; ``cli_notes``:
+annotations, phrases, search; ``cli_models``: models); this module assembles the parser and runs one.
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
-import os
 import sqlite3
 import sys
-import time
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 
 from reader import __version__
-from reader.errors import ModelError, ReaderError
-from reader.formats import DEFAULT_EXPORT, EXPORT, IMPORT, ExportFormat, ImportFormat, Rendered
+from reader.cli_base import ALLOW_TEST_PACKAGE, EXIT_ERROR, EXIT_OK, EXIT_USAGE, UsageError, _warn
 
-EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
-ALLOW_TEST_PACKAGE = "BIREADER_ALLOW_TEST_PACKAGE"
-LIBRARY_HEADER = "ID\tDATE\tTRANSLATED\tTITLE"
+# The `NAME as NAME` imports are re-exports: tests and scripts know them as reader.cli.NAME.
+from reader.cli_library import LIBRARY_HEADER as LIBRARY_HEADER
+from reader.cli_library import _write_output as _write_output
+from reader.cli_library import (
+    cmd_export,
+    cmd_import,
+    cmd_library_list,
+    cmd_library_remove,
+    cmd_translate,
+)
+from reader.cli_models import cmd_models_download, cmd_models_install, cmd_models_list, cmd_models_remove
+from reader.cli_notes import ANNOTATIONS_HEADER as ANNOTATIONS_HEADER
+from reader.cli_notes import PHRASES_HEADER as PHRASES_HEADER
+from reader.cli_notes import (
+    cmd_annotations_add,
+    cmd_annotations_list,
+    cmd_phrases_add,
+    cmd_phrases_list,
+    cmd_search,
+)
+from reader.errors import ReaderError
+from reader.formats import DEFAULT_EXPORT, EXPORT, IMPORT, ExportFormat, ImportFormat
+
 EPILOG = f"""\
 environment variables:
   BIREADER_HOME          folder of the library (library.sqlite); default: the platform's user data folder
@@ -46,47 +65,6 @@ article files:
 """
 
 
-class UsageError(ReaderError):
-    """Arguments that parse but make no sense together: reported argparse-style, exit status 2."""
-
-
-class Progress:
-    """A one-line progress bar on stderr, redrawn at most ten times a second."""
-
-    def __init__(self, label: str, unit: str = "", stream=None) -> None:
-        self.label, self.unit = label, unit
-        self.stream = stream or sys.stderr
-        self._last = 0.0
-        self._shown = False
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.stream.isatty():  # a log or a pipe gets the summary line, not carriage returns
-            return
-        now = time.monotonic()
-        if done < total and now - self._last < 0.1:
-            return
-        self._last = now
-        width = 30
-        filled = int(width * done / total) if total else width
-        bar = "#" * filled + "-" * (width - filled)
-        self.stream.write(f"\r{self.label} [{bar}] {_amount(done, self.unit)}"
-                          f" / {_amount(total, self.unit)}")
-        self.stream.flush()
-        self._shown = True
-
-    def close(self) -> None:
-        if self._shown:
-            self.stream.write("\n")
-            self.stream.flush()
-            self._shown = False
-
-
-def _amount(n: int, unit: str) -> str:
-    if unit == "B":
-        return f"{n / 1e6:.1f} MB"
-    return f"{n}{unit}"
-
-
 # ---------------------------------------------------------------- commands
 
 
@@ -96,369 +74,6 @@ def cmd_segment(args: argparse.Namespace) -> int:
     article = _read(args.file)
     blocks = ["\n".join(split_sentences(p.text)) for p in article.paragraphs]
     print("\n\n".join(blocks))
-    return EXIT_OK
-
-
-def cmd_import(args: argparse.Namespace) -> int:
-    """Each file or web address on its own: one bad one is reported and the others still imported."""
-    from reader.import_url import import_url, looks_like_url
-    from reader.pipeline import import_file
-    from reader.store import get_document, open_db
-
-    db = open_db()
-    failed = 0
-    for name in args.files:
-        try:
-            if looks_like_url(name):
-                doc_id, created = import_url(db, name, warn=_warn)
-            else:
-                doc_id, created = import_file(db, name, warn=_warn)
-        except ReaderError as err:
-            print(f"bireader: {err}", file=sys.stderr)
-            failed += 1
-            continue
-        doc = get_document(db, doc_id)
-        state = "imported" if created else "already in the library"
-        print(f"{doc_id}\t{doc['title']}\t({state})")
-    if failed and len(args.files) > 1:
-        print(f"bireader: {failed} of {len(args.files)} files could not be imported (see above).",
-              file=sys.stderr)
-    return EXIT_ERROR if failed else EXIT_OK
-
-
-def cmd_translate(args: argparse.Namespace) -> int:
-    from models.engine import Engine
-    from models.packages import find_package, is_test_package
-    from reader.export import check_output_path, export_document, export_options, format_for_path
-    from reader.pipeline import import_file, translate_document
-    from reader.store import open_db
-
-    options = export_options(args.layout, args.include)  # a bad choice fails before the work
-    fmt = args.format or (
-        format_for_path(args.output, default=DEFAULT_EXPORT) if args.output else DEFAULT_EXPORT
-    )
-    if args.output is not None:
-        check_output_path(args.output)  # a bad -o fails now, not after all the translating
-    package = find_package(args.source, args.target)  # fail before touching the database
-    if is_test_package(package) and not os.environ.get(ALLOW_TEST_PACKAGE):
-        raise ModelError(
-            f"The installed {args.source}→{args.target} package is a test package (random weights): its "
-            f"output is not a translation. Install the real model with `bireader models download "
-            f"{args.source} {args.target}` (set {ALLOW_TEST_PACKAGE}=1 to use it anyway, for development)."
-        )
-    db = open_db()
-    doc_id, _ = import_file(db, args.file, warn=_warn)
-    if is_test_package(package):
-        _warn("the installed package is a test package: its output is not a translation")
-    engine = Engine(package)
-    bar = Progress("Translating", " sentences")
-    try:
-        stats = translate_document(db, doc_id, engine, progress=bar)
-    finally:
-        bar.close()
-    failed = f", {stats.failed} left untranslated (the model returned nothing)" if stats.failed else ""
-    print(f"{stats.total} sentences: {stats.cached} from cache, {stats.translated} translated{failed}",
-          file=sys.stderr)
-    rendered = export_document(db, doc_id, engine.model_key, fmt, options, warn=_warn)
-    _write_output(rendered, args.output, fmt)
-    return EXIT_OK
-
-
-def cmd_export(args: argparse.Namespace) -> int:
-    """Documents from the library to files: several documents go into one file when the format holds
-    several (EPUB, TMX, Anki…), else one file each into the folder OUT. Every target is checked
-    before anything is written, so a refusal leaves all files as they were."""
-    from reader.document import document_view
-    from reader.export import (
-        ExportFailed,
-        check_output_path,
-        export_options,
-        format_for_path,
-        untranslated_warning,
-        write_export,
-    )
-    from reader.formats import Carries
-    from reader.store import get_document, open_db
-
-    options = export_options(args.layout, args.include)
-    db = open_db()
-    docs = [get_document(db, doc_id) for doc_id in dict.fromkeys(args.docs)]  # unknown ids fail here
-    out = args.output
-    folder = os.path.isdir(out) or out.endswith(os.sep)
-    fmt = args.format or (None if folder else format_for_path(out))
-    if fmt is None:
-        raise UsageError("give --format FMT when OUT is a folder (one file per document is written in it)")
-    declared = EXPORT[fmt]
-    combined = len(docs) > 1 and not folder and Carries.MANY_DOCUMENTS in declared.carries
-    if len(docs) > 1 and not combined and not folder:
-        raise ExportFailed(
-            f"{declared.label} holds one document a file: give an existing folder as -o for one file "
-            f"per document, or export the documents one at a time"
-        )
-    if folder:
-        if not os.path.isdir(out):
-            raise ExportFailed(f"Could not write into {out}: the folder does not exist; create it first")
-        targets = [os.path.join(out, f"{d['id']}-{_slug(d['title'])}{declared.suffixes[0]}") for d in docs]
-    else:
-        targets = [out]
-    for target in targets:
-        check_output_path(target)
-        if os.path.isfile(target) and not args.force:
-            raise ExportFailed(f"{target} already exists: add --force to overwrite it (nothing was written)")
-    options = dataclasses.replace(options, db=db)
-    model_key = _export_model_key(db, [d["id"] for d in docs])
-    views = [document_view(db, d["id"], model_key) for d in docs]
-    for view in views:
-        message = untranslated_warning(view) if declared.name != "anki" else None
-        if message:
-            _warn(message)
-    rendered = [declared.write(views, options)] if combined else [declared.write(v, options) for v in views]
-    for target, content in zip(targets, rendered, strict=True):
-        if isinstance(content, str) and not content.endswith("\n"):
-            content += "\n"
-        print(f"Wrote {write_export(target, content)}", file=sys.stderr)
-    return EXIT_OK
-
-
-def _slug(title: str) -> str:
-    from reader.export_anki import slug
-
-    return slug(title)
-
-
-def _export_model_key(db, doc_ids: list[int]) -> str | None:
-    """The model whose translations an export shows: the installed nl→en model when it translated
-    any of these documents, else the model that translated most of their sentences (an imported
-    library's), else None (the reader's own versions only)."""
-    marks = ", ".join("?" * len(doc_ids))
-    counts = dict(db.execute(
-        "SELECT t.model_key, count(*) FROM sentences s JOIN translations t ON t.source_hash = s.source_hash"
-        f" WHERE s.document_id IN ({marks}) GROUP BY t.model_key ORDER BY count(*) DESC, t.model_key",
-        doc_ids,
-    ).fetchall())
-    installed = _model_key_or_none()
-    if installed in counts:
-        return installed
-    return next(iter(counts), None)
-
-
-def cmd_library_list(args: argparse.Namespace) -> int:
-    from reader.store import list_documents, open_db
-
-    docs = list_documents(open_db(), _model_key_or_none())
-    if not docs:
-        print("The library is empty: add an article with `bireader import FILE`.", file=sys.stderr)
-        return EXIT_OK
-    print(LIBRARY_HEADER)
-    for d in docs:
-        share = f"{d['n_translated']}/{d['n_sentences']}"
-        print(f"{d['id']}\t{d['date'] or '-'}\t{share}\t{d['title']}")
-    return EXIT_OK
-
-
-def cmd_library_remove(args: argparse.Namespace) -> int:
-    from reader.store import get_document, open_db, remove_document
-
-    db = open_db()
-    doc = get_document(db, args.id)
-    remove_document(db, args.id)
-    print(f"Removed {args.id}: {doc['title']}")
-    return EXIT_OK
-
-
-def cmd_annotations_add(args: argparse.Namespace) -> int:
-    """Annotate the first occurrence of --quote in sentence N (numbered as `bireader segment` does)."""
-    from reader.annotations import AnnotationError, add_annotation, side_text
-    from reader.store import document_sentences, open_db
-
-    db = open_db()
-    sentences = document_sentences(db, args.doc)
-    if args.sentence > len(sentences):
-        raise AnnotationError(
-            f"Document {args.doc} has {len(sentences)} sentences, so there is no sentence {args.sentence}: "
-            f"give --sentence from 1 to {len(sentences)} (numbered as `bireader segment` prints them)."
-        )
-    sentence = sentences[args.sentence - 1]
-    text = None
-    if args.side == "en":
-        model_key = _model_key_or_none()
-        text = side_text(db, sentence.id, "en", model_key=model_key) if model_key else None
-        text = text or side_text(db, sentence.id, "en")
-        if not text:
-            raise AnnotationError(
-                f"Sentence {args.sentence} of document {args.doc} has no English translation yet: "
-                "translate the document first, or annotate the Dutch side (--side nl)."
-            )
-    else:
-        text = sentence.text
-    start = text.find(args.quote)
-    if start < 0:
-        language = "English" if args.side == "en" else "Dutch"
-        raise AnnotationError(
-            f"“{args.quote}” does not occur in the {language} text of sentence {args.sentence}: "
-            f"copy the words exactly from “{text}”."
-        )
-    annotation = add_annotation(
-        db, args.doc, sentence.id, args.side, start, start + len(args.quote),
-        note=args.note, colour=args.colour, tags=args.tag, text=text if args.side == "en" else None,
-    )
-    print(f"{annotation.id}\t{args.doc}\t{args.sentence}\t{annotation.side}\t{annotation.exact}")
-    return EXIT_OK
-
-
-ANNOTATIONS_HEADER = "ID\tDOC\tSENTENCE\tSIDE\tSTATE\tCOLOUR\tTAGS\tQUOTE\tNOTE"
-
-
-def _tsv_field(text: str) -> str:
-    """One TSV cell: backslash, tab and line breaks escaped, so a multi-line note stays one row."""
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
-def cmd_annotations_list(args: argparse.Namespace) -> int:
-    from reader.annotations import list_annotations
-    from reader.store import open_db
-
-    db = open_db()
-    found = list_annotations(db, doc_id=args.doc, tag=args.tag)
-    numbers = {
-        sid: n
-        for (n, sid) in db.execute(
-            "SELECT n, id FROM (SELECT row_number() OVER (PARTITION BY s.document_id ORDER BY p.idx, s.idx)"
-            " AS n, s.id FROM sentences s JOIN paragraphs p ON p.id = s.paragraph_id"
-            " WHERE s.document_id IN (SELECT document_id FROM annotations))"
-            " WHERE id IN (SELECT sentence_id FROM annotations)"
-        )
-    } if found else {}
-    if args.format == "json":
-        print(json.dumps(
-            [{"id": a.id, "document_id": a.document_id, "sentence": numbers.get(a.sentence_id),
-              "sentence_id": a.sentence_id, "side": a.side, "start": a.start, "end": a.end,
-              "exact": a.exact, "prefix": a.prefix, "suffix": a.suffix, "detached": a.detached,
-              "group_id": a.group_id, "note": a.note, "colour": a.colour, "tags": list(a.tags),
-              "created_at": a.created_at, "updated_at": a.updated_at} for a in found],
-            ensure_ascii=False, indent=2,
-        ))
-        return EXIT_OK
-    print(ANNOTATIONS_HEADER)
-    for a in found:
-        tags = "|".join(_tsv_field(t).replace("|", "\\|") for t in a.tags)
-        state = "detached" if a.detached else "attached"
-        print(f"{a.id}\t{a.document_id}\t{numbers.get(a.sentence_id, '')}\t{a.side}\t{state}\t{a.colour}"
-              f"\t{tags}\t{_tsv_field(a.exact)}\t{_tsv_field(a.note)}")
-    if not found:
-        print("No annotations found: add one with `bireader annotations add DOC --sentence N --quote TEXT`.",
-              file=sys.stderr)
-    return EXIT_OK
-
-
-def cmd_phrases_add(args: argparse.Namespace) -> int:
-    """Save the words of --quote (in order, gaps allowed: `belde op`) from sentence N."""
-    from reader.phrases import save_phrase, spans_of_quote
-    from reader.store import document_sentences, open_db
-
-    db = open_db()
-    sentences = document_sentences(db, args.doc)
-    if args.sentence > len(sentences):
-        raise UsageError(
-            f"document {args.doc} has {len(sentences)} sentences, so there is no sentence {args.sentence}: "
-            f"give --sentence from 1 to {len(sentences)} (numbered as `bireader segment` prints them)"
-        )
-    sentence = sentences[args.sentence - 1]
-    phrase = save_phrase(db, args.doc, sentence.id, spans_of_quote(sentence.text, args.quote),
-                         status=args.status)
-    print(f"{phrase.id}\t{args.doc}\t{args.sentence}\t{phrase.status}\t{_tsv_field(phrase.nl)}"
-          f"\t{_tsv_field(phrase.en)}")
-    return EXIT_OK
-
-
-PHRASES_HEADER = "ID\tSTATUS\tDUTCH\tENGLISH\tGLOSS\tDOC\tTITLE"
-
-
-def cmd_phrases_list(args: argparse.Namespace) -> int:
-    from reader.phrases import list_phrases
-    from reader.store import open_db
-
-    found = list_phrases(open_db(), status=args.status)
-    if args.format == "json":
-        print(json.dumps([{**p.__dict__, "nl_spans": [list(s) for s in p.nl_spans],
-                           "en_spans": [list(s) for s in p.en_spans]} for p in found],
-                         ensure_ascii=False, indent=2))
-        return EXIT_OK
-    print(PHRASES_HEADER)
-    for p in found:
-        doc = "-" if p.document_id is None else p.document_id
-        print(f"{p.id}\t{p.status}\t{_tsv_field(p.nl)}\t{_tsv_field(p.en)}\t{_tsv_field(p.gloss)}"
-              f"\t{doc}\t{_tsv_field(p.document_title)}")
-    if not found:
-        print("No saved phrases found: save one with `bireader phrases add DOC --sentence N --quote TEXT`.",
-              file=sys.stderr)
-    return EXIT_OK
-
-
-def cmd_search(args: argparse.Namespace) -> int:
-    """One hit a line: document id, sentence number, side, text (best first)."""
-    from reader.search import search
-    from reader.stems import words
-    from reader.store import open_db
-
-    if not words(args.query):
-        raise UsageError(
-            f"the query {args.query!r} has no words to search for (quotes, *, - and brackets are "
-            "ignored): give a word, e.g. `bireader search oorlog`"
-        )
-    hits = search(open_db(), args.query, limit=args.limit)
-    if args.format == "json":
-        print(json.dumps([h.__dict__ for h in hits], ensure_ascii=False, indent=2))
-        return EXIT_OK
-    for h in hits:
-        doc = "-" if h.document_id is None else h.document_id
-        number = "-" if h.sentence_number is None else h.sentence_number
-        print(f"{doc}\t{number}\t{h.side}\t{_tsv_field(h.text)}")
-    if not hits:
-        print(f"Nothing in the library matches {args.query!r}.", file=sys.stderr)
-    return EXIT_OK
-
-
-def cmd_models_list(args: argparse.Namespace) -> int:
-    from models.packages import damaged_packages, describe, installed_packages, packages_dir
-
-    pkgs = installed_packages()
-    for folder, reason in damaged_packages():
-        _warn(f"{folder} is a damaged package ({reason}): delete that folder or install the package again.")
-    if not pkgs:
-        print(f"No translation packages in {packages_dir()}: run `bireader models download nl en`.",
-              file=sys.stderr)
-        return EXIT_OK
-    for p in pkgs:
-        print(describe(p))
-    return EXIT_OK
-
-
-def cmd_models_install(args: argparse.Namespace) -> int:
-    from models.packages import describe, install_file, replaces_note
-
-    pkg = install_file(args.file, expect_pair=(args.source, args.target))
-    print(f"Installed {describe(pkg)}{replaces_note(pkg)}")
-    return EXIT_OK
-
-
-def cmd_models_download(args: argparse.Namespace) -> int:
-    from models.packages import describe, download, replaces_note
-
-    bar = Progress(f"Downloading {args.source}→{args.target}", "B")
-    try:
-        pkg = download(args.source, args.target, progress=bar)
-    finally:
-        bar.close()
-    print(f"Installed {describe(pkg)}{replaces_note(pkg)}")
-    return EXIT_OK
-
-
-def cmd_models_remove(args: argparse.Namespace) -> int:
-    from models.packages import remove
-
-    removed = remove(args.package)
-    print(f"Removed {removed}")
     return EXIT_OK
 
 
@@ -539,23 +154,8 @@ def _read(path: str):
     return article
 
 
-def _warn(message: str) -> None:
-    print(f"warning: {message}", file=sys.stderr)
-
-
 def _as_list(results):
     return results if isinstance(results, list) else [results]
-
-
-def _model_key_or_none() -> str | None:
-    """The model key the library's 'translated' counts refer to, if an nl→en package is installed."""
-    from models.engine import model_key_for
-    from models.packages import find_package
-
-    try:
-        return model_key_for(find_package("nl", "en"))
-    except ReaderError:
-        return None
 
 
 def _alignment_report(result) -> dict:
@@ -578,29 +178,6 @@ def _alignment_report(result) -> dict:
         ],
         "aligner_version": result.aligner_version,
     }
-
-
-def _write_output(rendered: Rendered, output: str | None, fmt: str = DEFAULT_EXPORT) -> None:
-    """Standard output, or ``output`` written as the window's export writes (reader.export).
-
-    Text ends with a line break; a binary format goes to standard output only when it is not a
-    terminal (a pipe or a file), where the bytes cannot garble the screen.
-    """
-    from reader.export import rendered_bytes, write_export
-
-    if isinstance(rendered, str) and not rendered.endswith("\n"):
-        rendered += "\n"
-    if output is not None:
-        written = write_export(output, rendered)
-        print(f"Wrote {written}", file=sys.stderr)
-    elif isinstance(rendered, str):
-        sys.stdout.write(rendered)
-    elif sys.stdout.isatty():
-        raise UsageError(f"{EXPORT[fmt].label} ({fmt}) is a binary format: give -o FILE, or redirect "
-                         "the output to a file")
-    else:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(rendered_bytes(rendered))
 
 
 def _text_argument(what: str) -> Callable[[str], str]:
