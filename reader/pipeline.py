@@ -21,6 +21,7 @@ from reader.errors import Cancelled, ModelError, StoreError
 
 if TYPE_CHECKING:
     from models.engine import TranslationResult
+    from reader.importer import ParsedArticle
 
 ProgressFn = Callable[[int, int], None]
 ResultsFn = Callable[[dict[int, "TranslationResult"]], None]
@@ -62,6 +63,26 @@ def import_file(
     if restore is not None:
         return restore(db)
     return store.add_document(db, article)
+
+
+def find_imported(db: Database, path: str | Path, warn: Callable[[str], None] | None = None) -> int | None:
+    """The document already holding the article at ``path`` (read and parsed as
+    :func:`import_file` reads it), or None; writes nothing, so a read-only library can still open
+    what it holds. Unreadable files raise what the import would."""
+    from reader.importer import read_article
+
+    article = read_article(path)
+    if warn:
+        for message in article.warnings:
+            warn(message)
+    return find_article(db, article)
+
+
+def find_article(db: Database, article: ParsedArticle) -> int | None:
+    """The document with this article's content (``store.add_document``'s notion of the same
+    article: its content hash), or None."""
+    row = db.execute("SELECT id FROM documents WHERE content_hash = ?", [article.content_hash]).fetchone()
+    return int(row[0]) if row is not None else None
 
 
 def translate_document(

@@ -10,6 +10,7 @@ Quotes, ``*``, ``NEAR(``, parentheses and ``-`` are therefore only separators.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -21,7 +22,10 @@ from reader import store
 from reader.errors import ReaderError
 from reader.stems import stem_words, words
 
-__all__ = ["MARK_CLOSE", "MARK_OPEN", "SearchError", "SearchHit", "search", "sentence_numbers"]
+__all__ = [
+    "MARK_CLOSE", "MARK_OPEN", "SearchError", "SearchHit", "match_spans", "search", "sentence_numbers",
+    "snippet",
+]
 
 MARK_OPEN, MARK_CLOSE = "[", "]"  # around matched words in a snippet
 MAX_QUERY_WORDS = 16
@@ -32,6 +36,7 @@ _MIN_PREFIX = 3  # shorter last words are not prefixes: "d*" would match half th
 _SNIPPET_CONTEXT = 60  # characters either side of the first match
 _KIND_OF_CODE = {code: kind for kind, code in store.SEARCH_KINDS.items()}
 _TOKEN = re.compile(r"[^\W_]+")
+Span = tuple[int, int]
 
 
 class SearchError(ReaderError, ValueError):
@@ -48,6 +53,10 @@ class SearchHit:
     side: str  # "nl" or "en"
     text: str
     snippet: str  # the text around the first match, matched words between MARK_OPEN/MARK_CLOSE
+    spans: tuple[Span, ...] = ()  # the matched words in `text`
+    # What the reader view shades in the hit's sentence, on `side`: the matched words of a sentence
+    # or translation, the words a note is anchored to (none when detached), a phrase's Dutch words.
+    sentence_spans: tuple[Span, ...] = ()
 
 
 def _fold(word: str) -> str:
@@ -127,12 +136,13 @@ def _hits(db: Database, rows: list[tuple[int, str]]) -> list[SearchHit]:
     sentences = _sentences(db, [i for kind in ("nl", "mt", "user") for i in by_kind.get(kind, ())])
     notes = _select(
         db,
-        "SELECT a.id, a.sentence_id, a.side, a.note, a.exact FROM annotations a WHERE a.id IN ({})",
+        "SELECT a.id, a.sentence_id, a.side, a.note, a.start, a.\"end\", a.detached FROM annotations a"
+        " WHERE a.id IN ({})",
         by_kind.get("note", []),
     )
     phrases = _select(
         db,
-        "SELECT p.id, p.sentence_id, p.document_id, p.document_title, p.nl, p.en, p.note"
+        "SELECT p.id, p.sentence_id, p.document_id, p.document_title, p.nl, p.en, p.note, p.nl_spans"
         " FROM saved_phrases p WHERE p.id IN ({})",
         by_kind.get("phrase", []),
     )
@@ -150,15 +160,34 @@ def _hits(db: Database, rows: list[tuple[int, str]]) -> list[SearchHit]:
             side = "nl" if kind == "nl" else "en"
             hits.append(SearchHit(kind, place[0], place[1], key, place[2], side, body, ""))
         elif kind == "note" and key in notes:
-            _id, sentence_id, side, note, _exact = notes[key]
+            _id, sentence_id, side, note, start, end, detached = notes[key]
             place = sentences.get(sentence_id, (None, "", None))
-            hits.append(SearchHit(kind, place[0], place[1], sentence_id, place[2], side, note, ""))
+            anchor = () if detached else ((start, end),)
+            hits.append(
+                SearchHit(kind, place[0], place[1], sentence_id, place[2], side, note, "", (), anchor)
+            )
         elif kind == "phrase" and key in phrases:
-            _id, sentence_id, doc, title, nl, en, note = phrases[key]
+            _id, sentence_id, doc, title, nl, en, note, nl_spans = phrases[key]
             place = sentences.get(sentence_id, (doc, title, None)) if sentence_id else (doc, title, None)
             text = " — ".join(t for t in (nl, en, note) if t)
-            hits.append(SearchHit(kind, place[0], place[1] or title, sentence_id, place[2], "nl", text, ""))
+            hits.append(SearchHit(
+                kind, place[0], place[1] or title, sentence_id, place[2], "nl", text, "", (), _spans(nl_spans)
+            ))
     return hits
+
+
+def _spans(stored: str) -> tuple[Span, ...]:
+    """A phrase's ``nl_spans`` column ('[[0, 5], …]'), or nothing when it is not a list of pairs."""
+    try:
+        value = json.loads(stored)
+    except (TypeError, ValueError):
+        return ()
+    if not isinstance(value, list):
+        return ()
+    return tuple(
+        (int(p[0]), int(p[1])) for p in value
+        if isinstance(p, list | tuple) and len(p) == 2 and all(isinstance(x, int) for x in p)
+    )
 
 
 def _select(db: Database, sql: str, ids: list[int]) -> dict[int, tuple[Any, ...]]:
@@ -208,14 +237,18 @@ def sentence_numbers(db: Database, places: set[tuple[int, int, int]]) -> dict[tu
 
 
 def _with_snippet(hit: SearchHit, terms: list[str], prefix: bool) -> SearchHit:
-    return SearchHit(**{**hit.__dict__, "snippet": snippet(hit.text, terms, prefix=prefix)})
+    spans = tuple(match_spans(hit.text, terms, prefix=prefix))
+    shaded = spans if hit.kind in ("nl", "mt", "user") else hit.sentence_spans
+    return SearchHit(**{
+        **hit.__dict__, "snippet": _around(hit.text, list(spans)), "spans": spans, "sentence_spans": shaded
+    })
 
 
-def snippet(text: str, terms: list[str], *, prefix: bool = True) -> str:
-    """``text`` around its first matched word, every matched word marked: a word matches a term
-    as written without diacritics, by either stem, or (the last term) as a prefix."""
+def match_spans(text: str, terms: list[str], *, prefix: bool = True) -> list[Span]:
+    """The (start, end) of every word of ``text`` that matches a term as the index does: as
+    written without diacritics, by either stem, or (the last term) as a prefix."""
     if not terms:
-        return text
+        return []
     folded = [_fold(t) for t in terms]
     wanted = set(folded)
     stems = set(stem_words("dutch", terms)) | set(stem_words("english", terms))
@@ -234,6 +267,18 @@ def snippet(text: str, terms: list[str], *, prefix: bool = True) -> str:
             ))
         ):
             marks.append(m.span())
+    return marks
+
+
+def snippet(text: str, terms: list[str], *, prefix: bool = True) -> str:
+    """``text`` around its first matched word, every matched word marked (see :func:`match_spans`)."""
+    if not terms:
+        return text
+    return _around(text, match_spans(text, terms, prefix=prefix))
+
+
+def _around(text: str, marks: list[Span]) -> str:
+    """``text`` around the first of ``marks``, each between MARK_OPEN and MARK_CLOSE."""
     if not marks:
         return text if len(text) <= 2 * _SNIPPET_CONTEXT else text[: 2 * _SNIPPET_CONTEXT] + "…"
     start = max(0, marks[0][0] - _SNIPPET_CONTEXT)

@@ -18,6 +18,7 @@ from reader.importer import read_article
 from reader.pipeline import (
     TranslateStats,
     alternatives,
+    find_imported,
     import_file,
     import_text,
     load_translations,
@@ -209,6 +210,36 @@ def test_import_file_reports_a_missing_file(db, tmp_path):
     with pytest.raises(ImportFailed):
         import_file(db, tmp_path / "nope.txt")
     assert db.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
+
+
+def test_find_imported_finds_an_article_already_in_a_read_only_library_and_writes_nothing(tmp_path):
+    from reader.export_json import to_json
+
+    path = tmp_path / "library.db"
+    db = open_db(path)
+    doc_id, _ = import_file(db, SEED)
+    backup = tmp_path / "backup.json"
+    backup.write_text(to_json(document_view(db, doc_id, None)), encoding="utf-8")
+    db.close()
+    copy = tmp_path / "renamed.txt"
+    copy.write_bytes(SEED.read_bytes())
+    new = tmp_path / "new.txt"
+    new.write_text("Nieuw artikel\n\nDit staat nog niet in de bibliotheek.", encoding="utf-8")
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+
+    ro = open_db(path, read_only=True)
+    try:
+        # The same content, however named or packed (a JSON export of it), is that document.
+        assert find_imported(ro, SEED) == doc_id
+        assert find_imported(ro, copy) == doc_id
+        assert find_imported(ro, backup) == doc_id
+        assert find_imported(ro, new) is None
+        with pytest.raises(ImportFailed):  # unreadable: the import's own error
+            find_imported(ro, tmp_path / "missing.txt")
+        assert ro.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
+    finally:
+        ro.close()
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
 
 
 def test_document_view_pairs_each_sentence_with_model_and_user_versions(db, engine):

@@ -84,6 +84,46 @@ def test_snippets_mark_the_matched_words(library):
     assert hit.snippet == f"De {o}oude{c} {o}huizen{c} in Charkiv zijn verwoest."
 
 
+def spans_text(hit) -> list[str]:
+    return [hit.text[s:e] for s, e in hit.spans]
+
+
+def test_a_hit_gives_the_spans_of_its_matched_words_as_the_index_matched_them(library):
+    db, doc_id, _other, sentences = library
+    (hit,) = search(db, "oekraine")  # diacritics folded
+    assert hit.spans == ((15, 23),) and spans_text(hit) == ["Oekraïne"]
+    assert hit.sentence_spans == hit.spans
+    (hit,) = search(db, "OEKRAÏNE")
+    assert spans_text(hit) == ["Oekraïne"]
+    # Inflections, through the Snowball stems: huis finds huizen, house finds houses.
+    hits = {h.text: h for h in search(db, "huis")}
+    assert spans_text(hits[S2]) == ["huizen"] and spans_text(hits[S4]) == ["huis"]
+    hits = {h.text: h for h in search(db, "houses")}
+    assert spans_text(hits[TARGETS[S2]]) == ["houses"] and spans_text(hits[TARGETS[S4]]) == ["house"]
+    assert {h.side for h in hits.values()} == {"en"}
+    # Every word of the query, the last as a prefix.
+    (hit,) = search(db, "oude huis")
+    assert spans_text(hit) == ["oude", "huizen"]
+    (hit,) = search(db, "kharkiv destr")
+    assert spans_text(hit) == ["Kharkiv", "destroyed"]
+    assert all(hit.text[s:e] for h in search(db, "de") for s, e in h.spans)
+
+
+def test_a_note_hit_shades_the_annotated_words_and_a_phrase_hit_its_dutch_words(library):
+    db, doc_id, _other, sentences = library
+    s3 = sentences[2]
+    add_annotation(db, doc_id, s3.id, "en", 0, 9, note="Vergelijk met de terugkeer naar Mariupol")
+    spans = spans_of_quote(s3.text, "keren terug")
+    save_phrase(db, doc_id, s3.id, spans, en="return")
+    (note,) = search(db, "mariupol")
+    assert spans_text(note) == ["Mariupol"]  # in the note
+    assert (note.side, note.sentence_spans) == ("en", ((0, 9),))  # the annotated words in the sentence
+    (phrase,) = [h for h in search(db, "terug") if h.kind == "phrase"]
+    assert spans_text(phrase) == ["terug"]
+    assert phrase.side == "nl"
+    assert [s3.text[a:b] for a, b in phrase.sentence_spans] == ["keren terug"]
+
+
 def test_notes_user_versions_and_saved_phrases_are_found(library):
     db, doc_id, _other, sentences = library
     s3 = sentences[2]

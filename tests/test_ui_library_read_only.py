@@ -1,4 +1,5 @@
-"""A read-only library in the window: reading works, a banner says nothing is saved, writing is off."""
+"""A read-only library in the window: reading works, a banner says nothing is saved, writing is off;
+an article the library already holds still opens (file, drop, paste, `bireader open`)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,17 @@ import hashlib
 import os
 import stat
 
-from PySide6.QtCore import QPoint
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QMimeData, QPoint, QUrl
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from reader import config, store
+from reader.errors import StoreError
+from reader.import_html import read_clipboard
 from reader.pipeline import import_file
 from tests.helpers_store import make_article
 from ui.main_window import READ_ONLY_BANNER
+from ui.status_text import READ_ONLY_REFUSAL
 
 from .conftest import SEED
 
@@ -48,7 +53,7 @@ def fingerprint() -> str:
 
 
 def test_a_read_only_library_is_read_with_a_banner_and_nothing_is_written(
-    tiny_package, make_window, qtbot, monkeypatch, capfd
+    tiny_package, make_window, qtbot, monkeypatch, capfd, tmp_path
 ):
     translated, untranslated = make_library(qtbot, make_window)
     path = config.db_path()
@@ -81,13 +86,14 @@ def test_a_read_only_library_is_read_with_a_banner_and_nothing_is_written(
         assert "not saved: the library is read-only" in window.statusBar().currentMessage()
 
         # Everything that writes is off or refused with a sentence, never a traceback.
-        for action in (window.open_action, window.paste_action, window.remove_action):
-            assert not action.isEnabled()
-        assert not window.library.remove_action.isEnabled()
+        assert not window.remove_action.isEnabled() and not window.library.remove_action.isEnabled()
+        assert window.open_action.isEnabled()  # an article the library holds still opens
         assert window.remove_document(untranslated, confirm=False) is False
         assert "read-only" in window.statusBar().currentMessage()
+        article = tmp_path / "nieuw.txt"
+        article.write_text("Nieuw artikel\n\nDit artikel staat nog niet in de bibliotheek.", encoding="utf-8")
         with qtbot.waitSignal(window.import_finished, timeout=WAIT_MS) as imported:
-            window.import_file(SEED)
+            window.import_file(article)
         assert "read-only" in str(imported.args[0])
         box = window.last_error_dialog
         assert box is not None and "read-only" in box.text()
@@ -135,3 +141,108 @@ def test_a_read_only_library_without_a_model_still_opens_its_documents(
     finally:
         config.db_path().parent.chmod(0o755)
         config.db_path().chmod(0o644)
+
+
+# ----------------------------------------------------------------- opening what the library holds
+
+PASTED = "Het kabinet valt.\n\nDe premier heeft vanmorgen zijn ontslag aangeboden aan de koning."
+NEW = "Nieuw artikel\n\nDit artikel staat nog niet in de bibliotheek."
+
+
+def library_state() -> tuple[str, int, int]:
+    """The file's bytes, its mtime, and its documents: what a read-only window must leave alone."""
+    path = config.db_path()
+    db = store.open_db(path, read_only=True)
+    try:
+        count = db.execute("SELECT count(*) FROM documents").fetchone()[0]
+    finally:
+        db.close()
+    return fingerprint(), path.stat().st_mtime_ns, count
+
+
+def imported(window, qtbot, start):
+    """Start an import and return what ``import_finished`` carries: a document id or the error."""
+    with qtbot.waitSignal(window.import_finished, timeout=WAIT_MS) as finished:
+        assert start() is not None
+    QApplication.processEvents()
+    return finished.args[0]
+
+
+def error_dialog_text(window) -> str | None:
+    box = window.last_error_dialog
+    if box is None or not box.isVisible():
+        return None
+    text = box.text()
+    box.button(QMessageBox.StandardButton.Ok).click()
+    return text
+
+
+def test_a_read_only_library_opens_an_article_it_already_holds_and_refuses_a_new_one(
+    empty_packages, make_window, qtbot, monkeypatch, tmp_path
+):
+    db = store.open_db()
+    seed_id, _ = import_file(db, SEED)
+    pasted_id, _ = store.add_document(db, read_clipboard("", PASTED, "Pasted text"))
+    db.close()
+    monkeypatch.setenv("BIREADER_READ_ONLY", "1")
+    before = library_state()
+    window = make_window()
+    assert window.read_only and window.acceptDrops()
+    assert window.open_action.isEnabled() and window.paste_action.isEnabled()
+
+    # The same file, and the same article under another name: read, found, opened.
+    copy = tmp_path / "kopie.txt"
+    copy.write_bytes(SEED.read_bytes())
+    for path in (SEED, copy):
+        window.open_document(pasted_id)
+        assert imported(window, qtbot, lambda p=path: window.import_file(p)) == seed_id
+        assert window.doc_id == seed_id and window.view.content().order
+        assert window.statusBar().currentMessage() == "Already in the library: opened it."
+        assert error_dialog_text(window) is None
+    # Dropped on the window, and pasted: the same rule.
+    window.open_document(pasted_id)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(copy))])
+    assert imported(window, qtbot, lambda: window.imports.drop(mime) or True) == seed_id
+    assert window.doc_id == seed_id
+    QGuiApplication.clipboard().setText(PASTED)
+    assert imported(window, qtbot, window.paste_document) == pasted_id
+    assert window.doc_id == pasted_id
+    assert window.statusBar().currentMessage() == "Already in the library: opened it."
+
+    # A new article, by file or by paste: refused with the read-only sentence, nothing opened.
+    refusal = READ_ONLY_REFUSAL.format(what="a new article")
+    new = tmp_path / "nieuw.txt"
+    new.write_text(NEW, encoding="utf-8")
+    err = imported(window, qtbot, lambda: window.import_file(new))
+    assert isinstance(err, StoreError) and str(err) == refusal
+    assert error_dialog_text(window) == refusal and window.doc_id == pasted_id
+    QGuiApplication.clipboard().setText(NEW)
+    err = imported(window, qtbot, window.paste_document)
+    assert str(err) == refusal and error_dialog_text(window) == refusal
+    assert window.library.titles().count("Nieuw artikel") == 0
+    window.close()
+    assert library_state() == before  # not a byte, not a row
+
+
+def test_bireader_open_on_a_read_only_library_opens_what_it_holds(
+    empty_packages, monkeypatch, tmp_path, capsys
+):
+    from ui.app import run
+
+    db = store.open_db()
+    import_file(db, SEED)
+    db.close()
+    monkeypatch.setenv("BIREADER_READ_ONLY", "1")
+    before = library_state()
+    assert run(["open", str(SEED), "--screenshot", str(tmp_path / "held.png")]) == 0
+    assert "read-only" not in capsys.readouterr().err
+    new = tmp_path / "nieuw.txt"
+    new.write_text(NEW, encoding="utf-8")
+    assert run(["open", str(new), "--screenshot", str(tmp_path / "new.png")]) == 1
+    assert capsys.readouterr().err == f"bireader: {READ_ONLY_REFUSAL.format(what='a new article')}\n"
+    boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    assert [b.text() for b in boxes] == [READ_ONLY_REFUSAL.format(what="a new article")]
+    for box in boxes:  # the command has ended; its window's dialog must not outlive it here
+        box.close()
+    assert library_state() == before

@@ -6,8 +6,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from reader.hover import EN, NL
+from ui.find_bar import match_colors
 from ui.reader_view import FIND_LAYER
-from ui.search_panel import KIND_LABELS, TEST_MODEL_LABEL, hit_html
+from ui.search_panel import HIT_ROLE, KIND_LABELS, SEARCH_LAYER, TEST_MODEL_LABEL, hit_html
 
 ARTICLE = (
     "Nieuws uit Oekraïne\n\n"
@@ -149,6 +150,91 @@ def test_library_search_finds_dutch_translations_and_notes_and_opens_the_sentenc
     qtbot.waitUntil(lambda: panel.hits() == [], timeout=20_000)
     qtbot.waitUntil(lambda: panel.task is None or panel.task.state != "running", timeout=20_000)
     assert "Nothing found for “Ukraine”" in panel.status.text()
+
+
+def choose(window, hit) -> None:
+    """Double-click (activate) the result showing ``hit``."""
+    results = window.search_panel.results
+    item = next(results.item(i) for i in range(results.count()) if results.item(i).data(HIT_ROLE) == hit)
+    results.setCurrentItem(item)
+    results.itemActivated.emit(item)
+    QApplication.processEvents()
+
+
+def shaded(window) -> list[tuple[int, str, str]]:
+    """(sentence, side, words) the reading view shades for the opened hit."""
+    view = window.view
+    return [
+        (h.sentence_id, h.side, view.sentence_text(h.sentence_id, h.side)[s:e])
+        for h in view.highlights(SEARCH_LAYER) for s, e in h.ranges
+    ]
+
+
+def test_choosing_a_hit_shades_its_matched_words_on_its_side(empty_packages, make_window, qtbot, tmp_path):
+    window = make_window()
+    first = open_article(window, qtbot, tmp_path)
+    s1, s2 = window.view.content().order[1:3]
+    window.session.edit(window.db, s1, "The minister spoke about Ukraine and its houses.")
+    window.session.annotate(window.db, s2, NL, 3, 9, note="meervoud van het dorp")
+    window.session.save_phrase(window.db, s2, [(10, 14), (15, 25)], en="are damaged")
+    other = open_article(window, qtbot, tmp_path, OTHER, "b.txt")
+    window.search_library_action.trigger()
+    panel = window.search_panel
+
+    # Dutch, diacritics folded: the hit opens the other document, its word shaded on the Dutch side.
+    (hit,) = [h for h in run_search(window, qtbot, "oekraine") if h.sentence_id == s1]
+    choose(window, hit)
+    assert window.doc_id == first and window.view.current_sentence() == s1
+    assert shaded(window) == [(s1, NL, "Oekraïne")]
+    # An inflection, through the stems: huis finds huizen (and "house" is not on the Dutch side).
+    hits = run_search(window, qtbot, "huis")
+    assert window.view.highlights(SEARCH_LAYER) == []  # searching again takes the shade away
+    choose(window, next(h for h in hits if h.kind == "nl" and h.sentence_id == s2))
+    assert shaded(window) == [(s2, NL, "huizen")]
+    # The reader's translation: the English side.
+    choose(window, next(h for h in run_search(window, qtbot, "house") if h.kind == "user"))
+    assert shaded(window) == [(s1, EN, "houses")]
+    # A note: the words it is anchored to; a saved phrase: its Dutch words.
+    choose(window, next(h for h in run_search(window, qtbot, "dorp") if h.kind == "note"))
+    assert shaded(window) == [(s2, NL, "huizen")]
+    choose(window, next(h for h in run_search(window, qtbot, "beschadigd") if h.kind == "phrase"))
+    assert shaded(window) == [(s2, NL, "zijn"), (s2, NL, "beschadigd")]
+    # The find bar's Esc clears its own matches, not the opened hit's.
+    window.find_action.trigger()
+    window.find_bar.edit.setText("minister")
+    window.find_bar.refresh()
+    window.find_bar.close_bar()
+    assert shaded(window) == [(s2, NL, "zijn"), (s2, NL, "beschadigd")]
+    # Opening another document takes it away; so does closing the panel.
+    window.open_document(other)
+    assert window.view.highlights(SEARCH_LAYER) == [] and panel.shaded() is None
+    choose(window, next(h for h in panel.hits() if h.kind == "phrase"))
+    assert window.doc_id == first and shaded(window)
+    panel.close()
+    assert window.view.highlights(SEARCH_LAYER) == []
+
+
+def test_the_opened_hits_words_are_visible_in_both_themes(empty_packages, make_window, qtbot, tmp_path):
+    window = make_window((1400, 800))
+    open_article(window, qtbot, tmp_path)
+    s2 = window.view.content().order[2]
+    window.search_library_action.trigger()
+    (hit,) = run_search(window, qtbot, "huis")
+    choose(window, hit)
+    view = window.view
+    for name in ("light", "dark"):
+        window.set_theme(name, save=False)
+        want = match_colors(name == "dark")[1].rgba()  # re-shaded in the theme's colour
+        qtbot.waitUntil(lambda want=want: view.highlights(SEARCH_LAYER)[0].color.rgba() == want)
+        assert window.grab().save(str(tmp_path / f"search-hit-{name}.png"))
+        image = view.viewport().grab().toImage()
+        box = view.range_rects(s2, NL, 3, 9)[0]  # "huizen"
+        shade = image.pixelColor(int(box.left()) + 1, int(box.top()) + 1)
+        plain = view.range_rects(s2, NL, 10, 14)[0]  # "zijn", in the current sentence, not shaded
+        around = image.pixelColor(int(plain.left()) + 1, int(plain.top()) + 1)
+        assert abs(shade.hue() - around.hue()) > 10 or abs(shade.lightness() - around.lightness()) > 15, (
+            name, shade.name(), around.name()
+        )
 
 
 def test_fts_syntax_typed_in_the_search_box_shows_no_error(empty_packages, make_window, qtbot, tmp_path):

@@ -22,7 +22,7 @@ from reader.hover import EN, NL
 from reader.session import Changes, DocumentSession
 from ui.reader_view import FIND_LAYER, Highlight, ReaderView
 
-__all__ = ["FindBar", "Match", "fold"]
+__all__ = ["FindBar", "Match", "fold", "match_colors"]
 
 SIDES = (NL, EN)
 
@@ -52,7 +52,7 @@ class Match:
     end: int
 
 
-def _colors(dark: bool) -> tuple[QColor, QColor]:
+def match_colors(dark: bool) -> tuple[QColor, QColor]:
     """(every match, the current match): orange shades apart from the yellow annotation fill."""
     if dark:
         return QColor(255, 150, 50, 90), QColor(255, 120, 0, 200)
@@ -218,7 +218,7 @@ class FindBar(QWidget):
         self._show_matches(scroll=True)
 
     def _show_matches(self, scroll: bool) -> None:
-        every, current = _colors(self.view.colors().background.lightness() < 128)
+        every, current = match_colors(self.view.colors().background.lightness() < 128)
         highlights = [
             Highlight(m.sentence_id, m.side, [(m.start, m.end)], current if i == self._index else every)
             for i, m in enumerate(self._matches)

@@ -2,17 +2,23 @@
 
 Reading a file and writing an export run in workers with their own database connection; an
 imported article opens as soon as it is stored.  The formats come from ``reader.formats``.
+
+A read-only library stores nothing, but an article it already holds (the same content, however it
+arrives: file, paste, drop or address) is read as an import would read it and opened; a new one is
+refused with ``READ_ONLY_REFUSAL``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox
+from sqlite_utils import Database
 
 from reader import store
 from reader.errors import StoreError
@@ -21,6 +27,7 @@ from ui.status_text import READ_ONLY_REFUSAL, plural
 from ui.tasks import Task, TaskContext
 
 if TYPE_CHECKING:
+    from reader.importer import ParsedArticle
     from ui.export_dialog import ExportDialog
     from ui.main_window import MainWindow
 
@@ -28,6 +35,28 @@ TEXT_FILTER = import_dialog_filter()  # from reader.formats.IMPORT
 IMPORT_WARNING_BANNER = "import-warning"
 TEST_MODEL_EXPORT_NOTE = "the English is a TEST MODEL's gibberish, not a translation"
 Import = Callable[[TaskContext], tuple[int, bool]]  # a worker storing an article: (document id, new?)
+
+
+@contextmanager
+def _library(db_path: str | Path | None, read_only: bool) -> Iterator[Database]:
+    """A worker's connection, read-only when the window's is (even on a file it could write)."""
+    with closing(store.open_db(db_path, read_only=True if read_only else None)) as db:
+        yield db
+
+
+def _existing(found: int | None) -> tuple[int, bool]:
+    """An article a read-only library already holds (opened, not new), or the refusal."""
+    if found is None:
+        raise StoreError(READ_ONLY_REFUSAL.format(what="a new article"))
+    return found, False
+
+
+def _store(db: Database, article: ParsedArticle) -> tuple[int, bool]:
+    from reader.pipeline import find_article
+
+    if store.is_read_only(db):
+        return _existing(find_article(db, article))
+    return store.add_document(db, article)
 
 
 def export_format(path: str | Path, chosen_filter: str) -> str:
@@ -56,12 +85,15 @@ class ImportExport:
     def import_file(self, path: str | Path) -> Task | None:
         """Import a file in a worker and open it; a failure shows the importer's message."""
         db_path = str(self.window.db_path) if self.window.db_path else None
+        read_only = self.window.read_only
         warnings: list[str] = []  # filled by the worker, shown once it has finished
 
         def work(ctx: TaskContext) -> tuple[int, bool]:
-            from reader.pipeline import import_file
+            from reader.pipeline import find_imported, import_file
 
-            with store.connection(db_path) as db:
+            with _library(db_path, read_only) as db:
+                if store.is_read_only(db):
+                    return _existing(find_imported(db, path, warn=warnings.append))
                 return import_file(db, path, warn=warnings.append)
 
         return self._run_import(work, f"import:{path}", "Could not open the file", warnings)
@@ -85,6 +117,7 @@ class ImportExport:
         html = mime.html() if mime.hasHtml() else ""
         text = mime.text()
         db_path = self.window.db_path
+        read_only = self.window.read_only
         warnings: list[str] = []
 
         def work(ctx: TaskContext) -> tuple[int, bool]:
@@ -92,8 +125,8 @@ class ImportExport:
 
             article = read_clipboard(html, text, "Pasted text")
             warnings.extend(article.warnings)
-            with store.connection(db_path) as db:
-                return store.add_document(db, article)
+            with _library(db_path, read_only) as db:
+                return _store(db, article)
 
         return self._run_import(work, label, title, warnings)
 
@@ -114,6 +147,7 @@ class ImportExport:
     def import_url(self, url: str) -> Task | None:
         """Download a page in a worker and open its article (limits in ``reader.import_url``)."""
         db_path = str(self.window.db_path) if self.window.db_path else None
+        read_only = self.window.read_only
         warnings: list[str] = []
 
         def work(ctx: TaskContext) -> tuple[int, bool]:
@@ -121,19 +155,14 @@ class ImportExport:
 
             article = read_url(url)  # the download happens before the library is opened
             warnings.extend(article.warnings)
-            with store.connection(db_path) as db:
-                return store.add_document(db, article)
+            with _library(db_path, read_only) as db:
+                return _store(db, article)
 
         return self._run_import(work, f"url:{url}", "Could not open the address", warnings)
 
     def _run_import(self, work: Import, label: str, title: str,
                     warnings: list[str] | None = None) -> Task | None:
         w = self.window
-        if w.read_only:  # refused before reading anything: the store could not keep it
-            err = StoreError(READ_ONLY_REFUSAL.format(what="a new article"))
-            self.show_import_error(title, err)
-            w.import_finished.emit(err)
-            return None
         self.pending += 1
         w.statusBar().showMessage("Importing…")
 

@@ -130,18 +130,18 @@ class MainWindow(QMainWindow):
         _freeze_startup_objects()
 
     def _enter_read_only(self) -> None:
-        """Say once that nothing is saved, and switch off what would only fail: adding, removing
-        and editing. Reading, look-ups, export and (unsaved) translation stay."""
+        """Say once that nothing is saved, and switch off what would only fail: removing and
+        editing. Reading, look-ups, export and (unsaved) translation stay; opening, pasting and
+        dropping open an article the library already holds and refuse a new one."""
         self.banners.show_banner(READ_ONLY_BANNER, "warning", READ_ONLY_TEXT)
         writers = (
-            self.open_action, self.paste_action, self.remove_action, self.choose_dictionary_action,
+            self.remove_action, self.choose_dictionary_action,
             self.annotate_action, self.save_phrase_action, self.link_action, self.unlink_action,
         )
         for action in writers:
             action.setEnabled(False)
             action.setStatusTip("Not available: the library is read-only")
         self.library.set_removable(False)
-        self.setAcceptDrops(False)
 
     # ----------------------------------------------------------------- construction
 

@@ -6,6 +6,11 @@ parentheses or a lone ``-`` reach FTS5 as syntax. It runs in a worker (``TaskRun
 own connection, after typing pauses; a newer query makes an older one's hits stale, and they are
 dropped. A failure is one sentence under the box, never a dialog and never SQL text. The results
 are searched again after the open document's English or annotations change.
+
+Opening a hit shades its words in the reading view (its own layer, so the find bar's Esc does not
+take it away), in the find bar's colour for the current match: the matched words of a sentence or
+translation, the words a note is anchored to, a saved phrase's Dutch words. The shade goes when the
+user searches again, closes the panel or opens another document.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import html
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QApplication,
@@ -32,14 +37,17 @@ from PySide6.QtWidgets import (
 
 from reader import store
 from reader.errors import ReaderError
-from reader.search import MARK_CLOSE, MARK_OPEN, SearchHit, search
+from reader.search import MARK_CLOSE, MARK_OPEN, MAX_QUERY_WORDS, SearchHit, match_spans, search
 from reader.session import Changes, DocumentSession
+from reader.stems import words
+from ui.find_bar import match_colors
+from ui.reader_view import Highlight
 from ui.tasks import Task, TaskContext
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
-__all__ = ["KIND_LABELS", "TEST_MODEL_LABEL", "SearchPanel", "hit_html"]
+__all__ = ["KIND_LABELS", "SEARCH_LAYER", "TEST_MODEL_LABEL", "SearchPanel", "hit_html"]
 
 KIND_LABELS = {
     "nl": "Dutch",
@@ -51,6 +59,7 @@ KIND_LABELS = {
 # A test package's output is gibberish: its hits never say "translation".
 TEST_MODEL_LABEL = "Test model output (not a translation)"
 SEARCH_LIMIT = 200
+SEARCH_LAYER = "search"  # the opened hit's words in the reading view
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
 
@@ -122,6 +131,9 @@ class SearchPanel(QDockWidget):
         self.task: Task | None = None
         self._generation = 0
         self._hits: list[SearchHit] = []
+        self._hits_query = ""
+        self._shaded: SearchHit | None = None  # the opened hit whose words the view shades
+        self._shaded_query = ""
         self._unsubscribe: Callable[[], None] | None = None
 
         self.query = QLineEdit()
@@ -145,7 +157,10 @@ class SearchPanel(QDockWidget):
         self._timer = QTimer(self, singleShot=True, interval=200)
         self._timer.timeout.connect(self.run)
         self.query.textChanged.connect(lambda _t: self._timer.start())
+        self.query.textChanged.connect(lambda _t: self.clear_shade())  # searching again
+        self.query.returnPressed.connect(self.clear_shade)
         self.query.returnPressed.connect(self.run)
+        self.visibilityChanged.connect(lambda shown: shown or not self.isHidden() or self.clear_shade())
 
     # ----------------------------------------------------------------- the window
 
@@ -161,10 +176,19 @@ class SearchPanel(QDockWidget):
         if self._unsubscribe is not None:
             self._unsubscribe()
         self._unsubscribe = session.subscribe(self._session_changed) if session is not None else None
+        self._shaded = None  # another document: the view dropped its layers
 
     def _session_changed(self, changes: Changes) -> None:
+        if self._shaded is not None and changes.text:
+            self._shade(self._shaded)  # the English shown may have changed under the shade
         if self.isVisible() and self.query.text().strip() and (changes.text or changes.annotations):
             self._timer.start()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        """A theme change: shade again in the new theme's colour, once the view has it."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._shaded is not None:
+            QTimer.singleShot(0, lambda: self._shaded is not None and self._shade(self._shaded))
 
     # ----------------------------------------------------------------- searching
 
@@ -212,6 +236,7 @@ class SearchPanel(QDockWidget):
 
     def _show(self, hits: list[SearchHit], text: str) -> None:
         self._hits = list(hits)
+        self._hits_query = text
         self.results.clear()
         for hit in hits:
             item = QListWidgetItem()
@@ -241,4 +266,33 @@ class SearchPanel(QDockWidget):
         if w.doc_id != hit.document_id and not w.open_document(hit.document_id):
             return False
         w.view.set_current_sentence(hit.sentence_id)
+        self._shaded_query = self._hits_query
+        self._shade(hit)
         return True
+
+    def shaded(self) -> SearchHit | None:
+        """The opened hit whose words are shaded in the reading view."""
+        return self._shaded
+
+    def _shade(self, hit: SearchHit) -> None:
+        """Shade the hit's words in its sentence, on its side, as the view shows them now."""
+        view = self.window_.view
+        if hit.sentence_id is None:
+            return
+        text = view.sentence_text(hit.sentence_id, hit.side)
+        spans = hit.sentence_spans
+        if hit.kind in ("nl", "mt", "user") and text != hit.text:
+            # The view shows another English (the reader's own version, or one changed since the
+            # search): its words that match the query, found as the search found them.
+            spans = tuple(match_spans(text, words(self._shaded_query)[:MAX_QUERY_WORDS]))
+        spans = tuple((s, e) for s, e in spans if 0 <= s < e <= len(text))
+        self._shaded = hit
+        if not spans:
+            view.clear_highlights(SEARCH_LAYER)
+            return
+        _every, color = match_colors(view.colors().background.lightness() < 128)
+        view.set_highlights(SEARCH_LAYER, [Highlight(hit.sentence_id, hit.side, list(spans), color)])
+
+    def clear_shade(self) -> None:
+        self._shaded = None
+        self.window_.view.clear_highlights(SEARCH_LAYER)
