@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
@@ -243,6 +243,7 @@ def document_alignments(
     cancelled: Callable[[], bool] | None = None,
     sentence_ids: Collection[int] | None = None,
     each: Callable[[int, Alignment], None] | None = None,
+    shown: Mapping[int, str] | None = None,
 ) -> dict[int, Alignment]:
     """Alignments of every translated sentence of a document (the user's version wins), by id;
     with ``sentence_ids``, of those sentences only (a batch just translated).
@@ -257,28 +258,39 @@ def document_alignments(
     as it is ready and not kept (the result is then empty): a long document's alignments never all
     sit in memory at once, where every full garbage collection would walk them while holding the
     GIL (hundreds of milliseconds the GUI thread waits for, on 20,000 sentences).
+
+    ``shown`` is the English the caller shows, by sentence id, when it may differ from the
+    library's: a read-only library's session translates sentences it cannot save, so the library
+    holds no English for them. Those are aligned to the text shown, as an edit is (forced decoding
+    through ``engine``, else lexically), and like everything aligned in a read-only library, kept
+    in memory only.
     """
     from reader.document import document_view
     from reader.links import apply_corrections, corrections_for
 
     view = document_view(db, doc_id, model_key)
     wanted = None if sentence_ids is None else set(sentence_ids)
-    sentences = [
-        s for s in view.sentences() if s.origin is not None and (wanted is None or s.id in wanted)
-    ]
+    shown = shown or {}
+    # The English to align each sentence to: the caller's, else the library's.
+    targets = {
+        s.id: shown.get(s.id) or s.final
+        for s in view.sentences()
+        if (wanted is None or s.id in wanted) and (s.origin is not None or shown.get(s.id))
+    }
+    sentences = [s for s in view.sentences() if s.id in targets]
     # Attention only for the sentences that show the model's own text: the rest never use it.
     cached = store.get_cached(
-        db, model_key, (s.source_hash for s in sentences if s.final == s.machine)
+        db, model_key, (s.source_hash for s in sentences if targets[s.id] == s.machine)
     ) if model_key else {}
     jobs: dict[str, _Job] = {}
     ids_by_key: dict[str, list[int]] = {}
     for sentence in sentences:
-        job = _plan(sentence.text, sentence.final, cached.get(sentence.source_hash), model_key, engine)
+        job = _plan(sentence.text, targets[sentence.id], cached.get(sentence.source_hash), model_key, engine)
         jobs.setdefault(job.key, job)
         ids_by_key.setdefault(job.key, []).append(sentence.id)
     del cached
     # The reader's link corrections win over the aligner (applied on read, per sentence).
-    fixes = corrections_for(db, {s.id: s.final for s in sentences})
+    fixes = corrections_for(db, targets)
     result: dict[int, Alignment] = {}
 
     def deliver(key: str, alignment: Alignment) -> None:

@@ -474,3 +474,35 @@ def test_each_sentence_s_alignment_is_handed_over_as_it_is_ready_and_not_kept(db
         for sid, alignment in handed.items():
             assert_fits(alignment, *expected[sid])
         assert ("Lavrov", "Lavrov") in pairs(handed[edited_id])
+
+
+def test_english_shown_but_not_in_a_read_only_library_is_aligned_in_memory(tmp_path, engine):
+    path = tmp_path / "library.sqlite"
+    db = store.open_db(path)
+    doc_id, _ = store.add_document(db, make_article([("body", f"{FORCED_NL} {NL}")], title="t"))
+    first, second = (r.id for r in store.document_sentences(db, doc_id))
+    db.close()
+    before = path.read_bytes(), path.stat().st_mtime_ns
+    # Translated for a read-only session: the library holds no English for either sentence.
+    machine = engine.translate([FORCED_NL])[0].target
+    shown = {first: machine, second: USER_EN}
+
+    ro = store.open_db(path, read_only=True)
+    try:
+        assert document_alignments(ro, doc_id, engine.model_key, engine=engine) == {}
+        alignments = document_alignments(ro, doc_id, engine.model_key, engine=engine, shown=shown)
+        assert set(alignments) == {first, second}
+        assert_fits(alignments[first], FORCED_NL, machine)
+        forced = engine.force(FORCED_NL, machine)  # as an edit is: the model decodes the text shown
+        expected = align(FORCED_NL, machine, attention=forced.attention,
+                         nl_subwords=forced.source_tokens, en_subwords=forced.target_tokens)
+        assert alignments[first].to_json() == expected.to_json()
+        assert {("Lavrov", "Lavrov"), ("2", "2"), ("Koeleba", "Kuleba")} <= pairs(alignments[second])
+
+        # Without the model (or while it translates), lexically; one sentence asked, one given.
+        lexical = document_alignments(ro, doc_id, None, sentence_ids=[second], shown=shown)
+        assert set(lexical) == {second}
+        assert lexical[second].to_json() == align(NL, USER_EN).to_json()
+    finally:
+        ro.close()
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before  # in memory only

@@ -17,6 +17,7 @@ from reader.import_html import read_clipboard
 from reader.pipeline import import_file
 from tests.helpers_store import make_article
 from ui.main_window import READ_ONLY_BANNER
+from ui.reader_view import NL
 from ui.status_text import READ_ONLY_REFUSAL
 
 from .conftest import SEED
@@ -246,3 +247,67 @@ def test_bireader_open_on_a_read_only_library_opens_what_it_holds(
     for box in boxes:  # the command has ended; its window's dialog must not outlive it here
         box.close()
     assert library_state() == before
+
+
+# ----------------------------------------------------------------- words of session-only translations
+
+TRAIN = (
+    "De trein naar Utrecht was vandaag te laat. Reizigers moesten lang wachten op het perron. "
+    "De conducteur zei dat er een storing was bij Amersfoort. Om tien uur reed de trein weer."
+)
+
+
+def test_sentences_translated_for_a_read_only_session_get_their_words_aligned_in_memory(
+    tiny_package, make_window, qtbot, monkeypatch
+):
+    db = store.open_db()
+    doc_id, _ = store.add_document(db, make_article([("body", TRAIN)], title="Trein te laat"))
+    db.close()
+    make_read_only(monkeypatch)
+    path = config.db_path()
+    try:
+        before = library_state()
+        window = make_window()
+        assert window.read_only
+        with qtbot.waitSignal(window.translation_ended, timeout=WAIT_MS) as ended:
+            assert window.open_document(doc_id)
+        assert ended.args == ["done"]
+        order = window.view.content().order
+        assert len(order) == 4 and all(window.view.translation(s) for s in order)
+
+        # Every sentence translated for the screen gets a word table fitting the texts shown.
+        session = window.session
+        qtbot.waitUntil(lambda: all(session.table(s) is not None for s in order), timeout=WAIT_MS)
+        for sid in order:
+            table = session.table(sid)
+            assert table.nl_text == window.view.sentence_text(sid, NL)
+            assert table.en_text == window.view.translation(sid)
+        # The model's attention links some words across, as it does for a writable library.
+        infos = [
+            session.table(sid).hover(NL, i)
+            for sid in order
+            for i in range(session.table(sid).token_count(NL))
+        ]
+        assert any(info is not None and info.counterpart is not None for info in infos)
+
+        # Hovering a Dutch word of such a sentence highlights it (shaded or marked as unlinked).
+        sid = order[0]
+        hover(qtbot, window, sid, NL, "Utrecht")
+        qtbot.waitUntil(lambda: "Utrecht" in window.view.highlighted_text("word")[NL], timeout=2000)
+
+        window.close()
+        assert window.banners.banner("error") is None
+        assert library_state() == before  # aligned in memory only: not a byte, not an mtime
+    finally:
+        path.parent.chmod(0o755)
+        path.chmod(0o644)
+
+
+def hover(qtbot, window, sid: int, side: str, word: str) -> None:
+    view = window.view
+    start = view.sentence_text(sid, side).index(word)
+    [rect] = view.range_rects(sid, side, start, start + len(word))
+    point = rect.center().toPoint()
+    qtbot.mouseMove(view.viewport(), point + QPoint(0, 1))  # the pointer may be there already
+    qtbot.mouseMove(view.viewport(), point)
+    qtbot.waitUntil(lambda: view.hovered_sentence() == sid, timeout=2000)

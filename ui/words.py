@@ -5,8 +5,10 @@ Alignment runs in workers of its own ``TaskRunner`` (so translation state and ``
 stay about translation), each worker with its own database connection; the tables it builds
 reach the GUI thread only if the texts they were built for are still the ones shown.
 
-The engine is shared with translation: alignment asks for forced decoding (edited sentences only)
-when no translation is running; during translation it aligns lexically and realigns at the end.
+The engine is shared with translation: alignment asks for forced decoding (edited sentences, and
+those a read-only library could not save the translation of) when no translation is running;
+during translation it aligns lexically and realigns at the end. Workers align the English the
+session shows, so a read-only library's unsaved translations are aligned too, in memory only.
 """
 
 from __future__ import annotations
@@ -190,6 +192,8 @@ class WordTools(QObject):
         model_key, engine = self._model(use_engine)
         db_path, holder = self.db_path, self.dictionary
         wanted = None if len(texts) == len(session.sentence_ids()) else set(texts)
+        # The English shown, which a read-only library may not hold (translated, never saved).
+        shown = {sid: en for sid, (_, en) in texts.items()}
 
         def work(ctx: TaskContext) -> dict[int, SentenceWords]:
             from reader.alignments import document_alignments
@@ -207,7 +211,7 @@ class WordTools(QObject):
             with store.connection(db_path) as db:
                 document_alignments(
                     db, doc_id, model_key, engine=engine, dictionary=dictionary, cancelled=ctx.cancelled,
-                    sentence_ids=wanted, each=keep,
+                    sentence_ids=wanted, each=keep, shown=shown,
                 )
             return tables
 
