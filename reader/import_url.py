@@ -2,13 +2,19 @@
 
 Everything else in the app is offline; this is the one place that goes out, so it is defensive:
 only http and https, at most ``MAX_REDIRECTS`` redirects (each checked again), a socket timeout
-and a deadline for the whole download, and a size limit enforced while streaming (a server that
-sends a gigabyte is cut off at the limit, not read to the end). A missing network fails at the
-first connection attempt with a message that says so.
+and a deadline for the whole download (connecting, the TLS handshake and the headers included: a
+server trickling one byte at a time cannot hold it open), and a size limit enforced while streaming
+(a server that sends a gigabyte is cut off at the limit, not read to the end). A missing network
+fails at the first connection attempt with a message that says so. Certificates are always
+verified against the system's trust store (``SSL_CERT_FILE`` replaces it); one that cannot be
+verified is refused with the reason. A redirect from https:// to http:// is followed, as browsers
+do, but the article then carries a warning that it did not come over a secure connection.
 """
 
 from __future__ import annotations
 
+import http.client
+import math
 import re
 import socket
 import ssl
@@ -40,6 +46,8 @@ DEADLINE_S = 60.0  # the whole download, however the server trickles
 _CHUNK = 64 * 1024
 _SCHEME = re.compile(r"\A[A-Za-z][A-Za-z0-9+.-]*://")
 _SAVE_INSTEAD = "or open it in a browser, save the page and import the file"
+_CERT_DATES = {9, 10}  # X509_V_ERR_CERT_NOT_YET_VALID, _HAS_EXPIRED
+_CERT_NAMES = {62, 64}  # X509_V_ERR_HOSTNAME_MISMATCH, _IP_ADDRESS_MISMATCH
 _READERS = {  # Content-Type -> import format
     "text/html": "html", "application/xhtml+xml": "html", "text/plain": "text",
     "text/markdown": "markdown", "text/x-markdown": "markdown", "application/epub+zip": "epub",
@@ -52,6 +60,7 @@ class Page:
     data: bytes
     content_type: str  # lower case, without parameters
     charset: str | None
+    insecure: bool = False  # an https:// address redirected to plain http://
 
 
 def looks_like_url(text: str) -> bool:
@@ -66,9 +75,73 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def _opener() -> urllib.request.OpenerDirector:
-    context = ssl.create_default_context()
-    return urllib.request.build_opener(_NoRedirects(), urllib.request.HTTPSHandler(context=context))
+class _Overdue(TimeoutError):
+    """The whole download's deadline passed (a socket timeout only bounds one wait)."""
+
+
+def _arm(sock: socket.socket, deadline: float, timeout: float) -> None:
+    """Before each wait for bytes: wait at most ``timeout``, and never past the deadline."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise _Overdue("the download deadline has passed")
+    sock.settimeout(min(timeout, left))
+
+
+class _DeadlineSocket(socket.socket):
+    deadline = math.inf
+    wait = TIMEOUT_S
+
+    def recv(self, *args):  # noqa: ANN002, ANN201
+        _arm(self, self.deadline, self.wait)
+        return super().recv(*args)
+
+    def recv_into(self, *args):  # noqa: ANN002, ANN201
+        _arm(self, self.deadline, self.wait)
+        return super().recv_into(*args)
+
+
+def _opener(deadline: float, timeout: float) -> urllib.request.OpenerDirector:
+    """Verified TLS, redirects left to ``fetch``, and every socket bound by ``deadline``."""
+
+    class DeadlineTLSSocket(ssl.SSLSocket):
+        def do_handshake(self, *args):  # noqa: ANN002, ANN202 - the handshake's reads count too
+            _arm(self, deadline, timeout)
+            return super().do_handshake(*args)
+
+        def read(self, *args):  # noqa: ANN002, ANN202
+            _arm(self, deadline, timeout)
+            return super().read(*args)
+
+    def connect(address, wait=None, source_address=None, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise _Overdue("the download deadline has passed")
+        sock = socket.create_connection(address, min(timeout, left), source_address)
+        bound = _DeadlineSocket(sock.family, sock.type, sock.proto, fileno=sock.detach())
+        bound.deadline, bound.wait = deadline, timeout
+        return bound
+
+    def bounded(base: type[http.client.HTTPConnection]) -> type[http.client.HTTPConnection]:
+        class Connection(base):  # type: ignore[valid-type, misc]
+            def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+                super().__init__(*args, **kwargs)
+                self._create_connection = connect
+
+        return Connection
+
+    plain, tls = bounded(http.client.HTTPConnection), bounded(http.client.HTTPSConnection)
+
+    class Http(urllib.request.HTTPHandler):
+        def do_open(self, http_class, req, **kwargs):  # noqa: ANN001, ANN003, ANN202
+            return super().do_open(plain, req, **kwargs)
+
+    class Https(urllib.request.HTTPSHandler):
+        def do_open(self, http_class, req, **kwargs):  # noqa: ANN001, ANN003, ANN202
+            return super().do_open(tls, req, **kwargs)
+
+    context = ssl.create_default_context()  # CERT_REQUIRED and host names checked: never loosened
+    context.sslsocket_class = DeadlineTLSSocket
+    return urllib.request.build_opener(_NoRedirects(), Http(), Https(context=context))
 
 
 def _check_scheme(url: str, original: str) -> None:
@@ -87,7 +160,8 @@ def fetch(url: str, *, max_bytes: int = MAX_PAGE_BYTES, timeout: float = TIMEOUT
     original = url = url.strip()
     _check_scheme(url, original)
     deadline = time.monotonic() + deadline_s
-    opener = _opener()
+    opener = _opener(deadline, timeout)
+    insecure = False
     for _ in range(MAX_REDIRECTS + 1):
         request = urllib.request.Request(url, headers={
             "User-Agent": f"bilingual-reader/{__version__}",
@@ -100,13 +174,18 @@ def fetch(url: str, *, max_bytes: int = MAX_PAGE_BYTES, timeout: float = TIMEOUT
                 location = err.headers.get("Location") if err.code in (301, 302, 303, 307, 308) else None
                 if location is None:
                     raise ImportFailed(_http_error(original, err.code, err.reason)) from None
-            url = urljoin(url, location)
+            previous, url = url, urljoin(url, location)
             _check_scheme(url, original)
+            insecure = insecure or (urlsplit(previous).scheme.lower() == "https"
+                                    and urlsplit(url).scheme.lower() == "http")
             continue
-        except (urllib.error.URLError, OSError) as err:
+        except (urllib.error.URLError, OSError, http.client.HTTPException) as err:
+            if time.monotonic() >= deadline:
+                raise ImportFailed(_overdue(original, deadline_s)) from None
             raise ImportFailed(_network_error(original, url, err, timeout)) from None
         with response:
-            return _read_body(original, response, max_bytes, deadline, deadline_s, timeout)
+            page = _read_body(original, response, max_bytes, deadline, deadline_s, timeout)
+        return replace(page, insecure=insecure)
     raise ImportFailed(
         f"{original} redirects more than {MAX_REDIRECTS} times (a redirect loop?), so the page was not "
         f"downloaded: check the address, {_SAVE_INSTEAD}"
@@ -127,10 +206,7 @@ def _read_body(original: str, response, max_bytes: int, deadline: float, deadlin
     try:
         while True:
             if time.monotonic() > deadline:
-                raise ImportFailed(
-                    f"{original} took longer than {deadline_s:.0f} s to download, so it was given up: "
-                    f"try again later, {_SAVE_INSTEAD}"
-                )
+                raise ImportFailed(_overdue(original, deadline_s))
             chunk = response.read(_CHUNK)
             if not chunk:
                 break
@@ -138,10 +214,17 @@ def _read_body(original: str, response, max_bytes: int, deadline: float, deadlin
             if size > max_bytes:
                 raise ImportFailed(too_large)
             chunks.append(chunk)
-    except (OSError, urllib.error.URLError) as err:
+    except (OSError, urllib.error.URLError, http.client.HTTPException) as err:
+        if time.monotonic() >= deadline:
+            raise ImportFailed(_overdue(original, deadline_s)) from None
         raise ImportFailed(_network_error(original, response.url, err, timeout)) from None
     content_type = response.headers.get_content_type().lower()
     return Page(response.url, b"".join(chunks), content_type, response.headers.get_content_charset())
+
+
+def _overdue(original: str, deadline_s: float) -> str:
+    return (f"{original} took longer than {deadline_s:g} s to download, so it was given up: "
+            f"try again later, {_SAVE_INSTEAD}")
 
 
 def _http_error(original: str, code: int, reason: str) -> str:
@@ -164,10 +247,22 @@ def _network_error(original: str, url: str, err: BaseException, timeout: float) 
     if isinstance(reason, ConnectionRefusedError):
         return f"{host} refused the connection, so {original} was not downloaded: check the address and port"
     if isinstance(reason, TimeoutError | socket.timeout):
-        return f"{host} did not answer within {timeout:.0f} s: try again later, {_SAVE_INSTEAD}"
+        return f"{host} did not answer within {timeout:g} s: try again later, {_SAVE_INSTEAD}"
+    if isinstance(reason, ssl.SSLCertVerificationError):
+        why = (reason.verify_message or "").rstrip(".") or "no reason given"
+        if reason.verify_code in _CERT_DATES:
+            advice = ("check this computer's date and time; if they are right, only the site can renew "
+                      "its certificate")
+        elif reason.verify_code in _CERT_NAMES:
+            advice = "the certificate belongs to another site, so check the address"
+        else:
+            advice = ("it is not signed by an authority this computer trusts; if your network uses its own "
+                      f"certificate authority, set SSL_CERT_FILE to its certificate file, {_SAVE_INSTEAD}")
+        return (f"The certificate of {host} could not be verified ({why}), so {original} was not "
+                f"downloaded: {advice}")
     if isinstance(reason, ssl.SSLError):
-        return (f"The secure connection to {host} failed ({getattr(reason, 'reason', None) or reason}): "
-                f"{_SAVE_INSTEAD}")
+        return (f"The secure connection to {host} failed ({getattr(reason, 'reason', None) or reason}), "
+                f"so {original} was not downloaded: check the address, {_SAVE_INSTEAD}")
     if isinstance(reason, OSError) and reason.strerror:
         return (f"Cannot reach {host} ({reason.strerror}): check the network connection, "
                 f"{_SAVE_INSTEAD}")
@@ -195,14 +290,19 @@ def read_url(url: str, **limits: float) -> ParsedArticle:
         article = IMPORT[fmt_name].read(page.data, name)
     else:
         article = import_format_for(urlsplit(page.url).path, page.data).read(page.data, name)
+    if page.insecure:
+        article = replace(article, warnings=[*article.warnings, (
+            f"{name} redirected to the plain http:// address {page.url}, so the article did not come "
+            f"over a secure connection: check that its text is what the site shows")])
     return replace(article, source_path=page.url)
 
 
-def import_url(db: Database, url: str, warn: Callable[[str], None] | None = None) -> tuple[int, bool]:
+def import_url(db: Database, url: str, warn: Callable[[str], None] | None = None,
+               **limits: float) -> tuple[int, bool]:
     """Download, read and add to the library (nothing is stored when any step fails)."""
     from reader import store
 
-    article = read_url(url)
+    article = read_url(url, **limits)
     for message in article.warnings if warn else ():
         warn(message)
     return store.add_document(db, article)

@@ -6,7 +6,6 @@ import http.server
 import json
 import shutil
 import ssl
-import subprocess
 import threading
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 from models import packages
 from reader.errors import ModelError
 from tests.helpers_models import tree
+from tests.helpers_tls import self_signed
 
 TRICKLE_S = 0.05  # one byte this often: every read gets an answer long before any socket timeout
 GIVE_UP_S = 20.0  # the server stops trickling after this, so a client without a deadline fails, not hangs
@@ -91,18 +91,9 @@ def server(request):
     httpd.routes = {}
     scheme = "http"
     if tls:
-        tmp = request.getfixturevalue("tmp_path")
-        cert, key = tmp / "cert.pem", tmp / "key.pem"
-        subprocess.run(
-            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
-             "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key),
-             "-out", str(cert)],
-            check=True, capture_output=True,
-        )
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(cert, key)
-        httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
-        request.getfixturevalue("monkeypatch").setenv("SSL_CERT_FILE", str(cert))  # trust it, nothing else
+        certificate = self_signed(request.getfixturevalue("tmp_path"))
+        httpd.socket = certificate.server_context().wrap_socket(httpd.socket, server_side=True)
+        request.getfixturevalue("monkeypatch").setenv("SSL_CERT_FILE", str(certificate.cert))  # trust only it
         scheme = "https"
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
