@@ -9,6 +9,7 @@ coordinates with its scroll position.
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -42,9 +43,19 @@ class Block:
     end: int
     pitch: float
     hang: float = 0.0  # lines after the first start this far right of ``x`` (a list item's marker)
+    _starts: list[int] | None = field(default=None, repr=False, compare=False)
 
     def contains_y(self, y: float) -> bool:
         return self.y <= y < self.y + self.height
+
+    def line_starts(self) -> list[int]:
+        """Where each line starts in the layout's text, read from Qt once: a mark's lines are
+        then found by bisection, not by walking every line of a long paragraph.  (Plain ints:
+        Qt line wrappers kept for every laid-out row would lengthen each full garbage collection.)"""
+        if self._starts is None:
+            lay = self.layout
+            self._starts = [lay.lineAt(i).textStart() for i in range(lay.lineCount())]
+        return self._starts
 
 
 @dataclass
@@ -63,6 +74,9 @@ class RowLayout:
     height: float
     blocks: list[Block]
     marks: list[Mark] = field(default_factory=list)
+    # What painting derived from this layout (underline geometry): it goes when the layout goes
+    # (new width, zoom, mode, text or editing room), so it can never outlive what it measured.
+    painted: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass
@@ -98,8 +112,14 @@ class ViewLayout:
         self.heights: list[float] = []  # real where laid out, estimated elsewhere
         self.raw: list[float] = []  # the unscaled estimates
         self.estimate_scale = 1.0
+        # Sums of the real and the estimated heights of the laid-out rows, kept as rows come and
+        # go: learn_scale runs every scroll step and must not walk a thousand laid-out rows.
+        self._real_sum = 0.0
+        self._raw_sum = 0.0
         self._tops: list[float] = [0.0]
-        self._tops_dirty = True
+        # The first row whose top may be stale (None: all known): laying out a row while
+        # scrolling recomputes the tops below it only, not the whole document's.
+        self._tops_from: int | None = 0
 
     # ----------------------------------------------------------------- fonts & geometry
 
@@ -170,24 +190,36 @@ class ViewLayout:
     def reset(self) -> None:
         """Forget every layout; estimate every row again (new document, width, zoom or mode)."""
         self.rows.clear()
+        self._real_sum = self._raw_sum = 0.0
         self.estimate_scale = 1.0
         self.raw = [self.estimate(r) for r in range(self.text.row_count())]
         self.heights = list(self.raw)
-        self._tops_dirty = True
+        self._tops_from = 0
 
     def re_estimate(self, row: int) -> bool:
         """A row's text changed: back to an estimate; True if it had a real layout."""
-        had = self.rows.pop(row, None) is not None
+        had = self._forget(row)
         self.raw[row] = self.estimate(row)
         self.heights[row] = self.raw[row] * self.estimate_scale
-        self._tops_dirty = True
+        self._stale_tops(row)
         return had
 
     def relayout(self, row: int) -> None:
         """Lay one row out again now (its editing room changed)."""
-        self.rows.pop(row, None)
+        self._forget(row)
         self.row_layout(row)
-        self._tops_dirty = True
+        self._stale_tops(row)
+
+    def _forget(self, row: int) -> bool:
+        """Drop a row's layout (before its estimate changes); True if it had one."""
+        rl = self.rows.pop(row, None)
+        if rl is None:
+            return False
+        self._real_sum -= rl.height
+        self._raw_sum -= self.raw[row]
+        if not self.rows:  # no rounding left over from sums of many rows
+            self._real_sum = self._raw_sum = 0.0
+        return True
 
     def estimate(self, row: int) -> float:
         assert self.text.content is not None
@@ -221,8 +253,7 @@ class ViewLayout:
         """Scale the estimates of rows not yet laid out by what the laid-out rows really measured."""
         if len(self.rows) < 4:
             return
-        real = sum(rl.height for rl in self.rows.values())
-        raw = sum(self.raw[r] for r in self.rows)
+        real, raw = self._real_sum, self._raw_sum
         ratio = max(0.5, min(2.0, real / raw)) if raw > 0 else 1.0
         if abs(ratio - self.estimate_scale) < 0.03:
             return
@@ -230,22 +261,26 @@ class ViewLayout:
         for r in range(len(self.heights)):
             if r not in self.rows:
                 self.heights[r] = self.raw[r] * ratio
-        self._tops_dirty = True
+        self._tops_from = 0
 
     def top(self, row: int) -> float:
         self._update_tops()
         return self._tops[row]
 
+    def _stale_tops(self, row: int) -> None:
+        """The height of ``row`` changed: the tops after it must be summed again."""
+        if self._tops_from is None or row < self._tops_from:
+            self._tops_from = row
+
     def _update_tops(self) -> None:
-        if not self._tops_dirty:
+        start = self._tops_from
+        if start is None:
             return
-        acc = self.em * TOP_PADDING
-        tops = [acc]
-        for h in self.heights:
-            acc += h
-            tops.append(acc)
-        self._tops = tops
-        self._tops_dirty = False
+        if start == 0 or len(self._tops) != len(self.heights) + 1:
+            self._tops = list(itertools.accumulate(self.heights, initial=self.em * TOP_PADDING))
+        else:  # the same sums, in the same order, as from the first row
+            self._tops[start:] = itertools.accumulate(self.heights[start:], initial=self._tops[start])
+        self._tops_from = None
 
     def total_height(self) -> float:
         self._update_tops()
@@ -282,9 +317,11 @@ class ViewLayout:
         if rl is None:
             rl = self._build_row(row)
             self.rows[row] = rl
+            self._real_sum += rl.height
+            self._raw_sum += self.raw[row]
             if abs(rl.height - self.heights[row]) > 0.5:
                 self.heights[row] = rl.height
-                self._tops_dirty = True
+                self._stale_tops(row)
         return rl
 
     def make_layout(
@@ -511,20 +548,33 @@ class ViewLayout:
             return []
         rl = self.row_layout(row)
         top = self.top(row) - y0
-        rects = []
+        spans = self.row_line_spans(rl, side, start, end)
+        return [QRectF(x, top + by + ly, w, h) for x, w, by, ly, h in spans]
+
+    @staticmethod
+    def row_line_spans(
+        rl: RowLayout, side: str, start: int, end: int
+    ) -> list[tuple[float, float, float, float, float]]:
+        """(x, width, block y, line y, line height) of side-text characters ``start:end`` of a
+        row, one per line, in row coordinates (a line's top is block y + line y)."""
+        spans = []
         for b in rl.blocks:
             if b.side != side or b.end <= start or b.start >= end:
                 continue
-            for i in range(b.layout.lineCount()):
-                line = b.layout.lineAt(i)
-                ls, le = b.start + line.textStart(), b.start + line.textStart() + line.textLength()
-                if le <= start or ls >= end:
+            lay, starts = b.layout, b.line_starts()
+            lo, hi = start - b.start, end - b.start  # in the block's own text
+            i = max(0, bisect.bisect_right(starts, lo) - 1)
+            while i < len(starts) and starts[i] < hi:
+                line = lay.lineAt(i)
+                i += 1
+                ls = line.textStart()
+                le = ls + line.textLength()
+                if le <= lo:
                     continue
-                x1, _ = line.cursorToX(max(start, ls) - b.start)
-                x2, _ = line.cursorToX(min(end, le) - b.start)
-                y = top + b.y + line.y()
-                rects.append(QRectF(b.x + min(x1, x2), y, abs(x2 - x1), line.height()))
-        return rects
+                x1, _ = line.cursorToX(max(lo, ls))
+                x2, _ = line.cursorToX(min(hi, le))
+                spans.append((b.x + min(x1, x2), abs(x2 - x1), b.y, line.y(), line.height()))
+        return spans
 
     def hit(self, x: float, y: float, side: str | None) -> Hit | None:
         """The character at document point (x, y); with ``side``, the nearest one of that side."""

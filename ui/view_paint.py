@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPointF, QRect, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QTextCharFormat, QTextLayout
 
 from reader.hover import EN, FILL, NL, UNDERLINE
@@ -226,6 +226,7 @@ class RowPainter:
     def __init__(self, layout: ViewLayout, layers: HighlightLayers) -> None:
         self.layout = layout
         self.layers = layers
+        self._pens: dict[tuple[int, str, float], QPen] = {}  # (rgba, style, width): made once, not per line
 
     def paint(self, painter: QPainter, clip: QRect, y0: float, height: int, selected: dict) -> None:
         """Rows crossing ``clip`` of a viewport ``height`` pixels tall scrolled to ``y0``."""
@@ -244,21 +245,67 @@ class RowPainter:
             rl = lay.row_layout(row)
             if top + rl.height >= clip.top():
                 self._paint_row(painter, row, rl, top, hl_ranges, selected)
-                for side, s, e, color, style in underlines.get(row, ()):
-                    self._paint_underline(painter, lay.line_rects(row, side, s, e, y0), color, style)
+                if row in underlines:
+                    self._paint_underlines(painter, rl, top, underlines[row])
             row += 1
 
-    def _paint_underline(
-        self, painter: QPainter, rects: Iterable[QRectF], color: QColor, style: str = UNDERLINE
-    ) -> None:
-        """A dashed line under some characters (a word with no counterpart), or a thin solid one
-        just under the baseline (MARK: a saved phrase)."""
-        pen = QPen(color, max(1.0, self.layout.em / (10 if style == UNDERLINE else 14)))
-        pen.setStyle(Qt.PenStyle.DashLine if style == UNDERLINE else Qt.PenStyle.SolidLine)
-        painter.setPen(pen)
-        for rect in rects:
-            y = rect.bottom() - max(1.0, rect.height() * (0.12 if style == UNDERLINE else 0.16))
-            painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+    def _paint_underlines(self, painter: QPainter, rl: RowLayout, top: float, underlines: list) -> None:
+        """A row's underlines: dashed under some characters (a word with no counterpart), thin
+        and solid just under the baseline (MARK: a saved phrase).  Their lines, in row
+        coordinates, are kept with the row's layout (as tuples of floats, which the garbage
+        collector stops tracking: a long document's marks must not lengthen its full
+        collections); the saved phrases of one colour are drawn in one call (a
+        dense document has dozens a row; scrolling must stay smooth)."""
+        cache = rl.painted
+        if len(cache) > 256:  # marks changed many times over: forget the stale ones
+            cache.clear()
+        groups: dict[tuple[int, str], tuple[QColor, list[QLineF]]] = {}
+        for side, s, e, color, style in underlines:
+            key = (side, s, e, style)
+            coords = cache.get(key)
+            if coords is None:
+                cache[key] = coords = self._underline_coords(rl, side, s, e, style)
+            if not coords:
+                continue
+            it = iter(coords)
+            lines = [QLineF(x1, y, x2, y) for x1, y, x2 in zip(it, it, it, strict=True)]
+            if style == UNDERLINE:  # drawn one by one: each dash pattern starts at its own line
+                painter.setPen(self._pen(color, style))
+                for line in lines:
+                    painter.drawLine(line.translated(0.0, top))
+                continue
+            group = groups.get((color.rgba(), style))
+            if group is None:
+                groups[(color.rgba(), style)] = group = (color, [])
+            group[1].extend(lines)
+        if not groups:
+            return
+        painter.translate(0.0, top)
+        for (_rgba, style), (color, lines) in groups.items():
+            painter.setPen(self._pen(color, style))
+            painter.drawLines(lines)
+        painter.translate(0.0, -top)
+
+    def _underline_coords(self, rl: RowLayout, side: str, s: int, e: int, style: str) -> tuple[float, ...]:
+        """(x1, y, x2, ...) of the underline under side-text characters ``s:e`` of a row, one
+        line each text line, in row coordinates."""
+        k = 0.12 if style == UNDERLINE else 0.16
+        out: list[float] = []
+        for x, w, by, ly, h in self.layout.row_line_spans(rl, side, s, e):
+            out.extend((x, by + ly + h - max(1.0, h * k), x + w))
+        return tuple(out)
+
+    def _pen(self, color: QColor, style: str) -> QPen:
+        width = max(1.0, self.layout.em / (10 if style == UNDERLINE else 14))
+        key = (color.rgba(), style, width)
+        pen = self._pens.get(key)
+        if pen is None:
+            if len(self._pens) > 64:
+                self._pens.clear()
+            pen = QPen(color, width)
+            pen.setStyle(Qt.PenStyle.DashLine if style == UNDERLINE else Qt.PenStyle.SolidLine)
+            self._pens[key] = pen
+        return pen
 
     def _paint_row(
         self, painter: QPainter, row: int, rl: RowLayout, top: float, hl_ranges: dict, sel_ranges: dict
