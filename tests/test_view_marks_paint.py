@@ -162,3 +162,27 @@ def test_rows_neither_overlap_nor_leave_gaps_while_scrolling_and_translating(qtb
         assert lay._real_sum == pytest.approx(sum(rl.height for rl in lay.rows.values()))
         assert lay._raw_sum == pytest.approx(sum(lay.raw[r] for r in lay.rows))
     assert sb.value() > 0 and len(lay.rows) > 40
+
+
+def test_thousands_of_marks_set_and_replaced_at_once_are_painted_where_they_belong(qtbot):
+    """A long document's marks (more than the layer lists rows for: the view repaints what is on
+    screen), given merged as the window's worker gives them, then replaced by a few and back."""
+    content, translations = seed_content(repeat=30)
+    dense = word_ranges(content, 2, 0)
+    assert len(dense) > 500
+    view = new_view(qtbot)
+    view.set_document(content, translations)
+    view.verticalScrollBar().setValue(view.verticalScrollBar().maximum() // 2)
+    view.viewport().repaint()  # a jump lays out the rows it lands on: their heights settle first
+    color = phrase_mark_color(False)
+    for ranges in (dense, dict(list(word_ranges(content, 3, 1).items())[:3]), dense):
+        with qtbot.waitSignal(view.painted, timeout=5000):  # the change is repainted by itself
+            view.set_highlights(PHRASE_LAYER, phrase_mark_highlights(ranges, color), merged=True)
+        if len(ranges) > 3:
+            # Only the rows on screen: working out rows above would lay them out, moving these.
+            rows = view.visible_rows()
+            assert_underlined_exactly(
+                view, {sid: r for sid, r in ranges.items() if view.sentence_span(sid, NL)[0] in rows}
+            )
+        else:
+            assert not mark_mask(view).any()  # the few left are far above: nothing stays on screen

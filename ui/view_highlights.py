@@ -12,7 +12,7 @@ from PySide6.QtCore import QRect
 from PySide6.QtGui import QColor
 
 from reader.hover import EN, FILL, NL
-from ui.view_paint import Highlight
+from ui.view_paint import ALL_ROWS, Highlight
 
 
 class Highlighting:
@@ -37,13 +37,16 @@ class Highlighting:
         )
         self.viewport().update()
 
-    def set_highlights(self, layer: str, highlights: Sequence[Highlight]) -> None:
+    def set_highlights(self, layer: str, highlights: Sequence[Highlight], merged: bool = False) -> None:
         """Replace a whole layer at once, repainting only the rows it touched or touches now.
 
-        The word-hover path: one call per change of hovered word keeps a frame cheap.
+        The word-hover path: one call per change of hovered word keeps a frame cheap. ``merged``:
+        the layer's underlines are one a sentence already (see ``HighlightLayers.replace``).
         """
-        rows = self._layers.replace(layer, highlights)
-        if rows is not None:
+        rows = self._layers.replace(layer, highlights, merged)
+        if rows is ALL_ROWS:
+            self.viewport().update()
+        elif rows is not None:
             self._update_rows(rows)
 
     def _update_rows(self, rows: Iterable[int]) -> None:

@@ -68,7 +68,7 @@ class AnnotationMarks:
 
     def _paint_phrase_marks(self) -> None:
         color = phrase_mark_color(self._dark())
-        self.set_highlights(PHRASE_LAYER, phrase_mark_highlights(self._phrase_ranges, color))
+        self.set_highlights(PHRASE_LAYER, phrase_mark_highlights(self._phrase_ranges, color), merged=True)
 
     def marks_at(self, point: QPointF | QPoint) -> tuple[list[Annotation], list[int]]:
         """(annotations, saved phrase ids) under a viewport point."""

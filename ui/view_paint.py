@@ -55,6 +55,14 @@ class Highlight:
     style: str = FILL  # FILL shades the background; UNDERLINE a dashed line under the text; MARK a solid one
 
 
+class _AllRows(frozenset):
+    """``replace``'s answer for a layer of thousands: every row on screen (compared by identity)."""
+
+
+ALL_ROWS: frozenset[int] = _AllRows()
+_MANY_HIGHLIGHTS = 500
+
+
 class HighlightLayers:
     """Named layers of highlights, resolved to side-text ranges through the shown text."""
 
@@ -65,6 +73,7 @@ class HighlightLayers:
         # Per layer, its highlights by row (a sentence's row never changes while its document is
         # shown): painting reads the visible rows' only, however many marks a long document has.
         self._by_row: dict[str, dict[int, list[Highlight]]] = {}
+        self._merged: set[str] = set()  # layers whose underlines come merged (one a sentence)
 
     def _known(self, layer: str) -> None:
         if layer not in self.order:
@@ -75,20 +84,31 @@ class HighlightLayers:
         self.layers.setdefault(layer, []).append(highlight)
         self._by_row.pop(layer, None)
 
-    def replace(self, layer: str, highlights: Sequence[Highlight]) -> set[int] | None:
-        """Replace a whole layer; the rows it touched or touches now (None: nothing to do)."""
+    def replace(
+        self, layer: str, highlights: Sequence[Highlight], merged: bool = False
+    ) -> frozenset[int] | set[int] | None:
+        """Replace a whole layer; the rows it touched or touches now (``ALL_ROWS``: too many to
+        list, repaint what is on screen; None: nothing to do).
+        ``merged``: its underlines are one a sentence already (saved-phrase marks, worked out in a
+        worker): painting need not merge thousands of them again."""
         self._known(layer)
+        if merged:
+            self._merged.add(layer)
+        else:
+            self._merged.discard(layer)
         old = self.layers.get(layer, [])
         if not old and not highlights:
             return None
         self._by_row.pop(layer, None)
-        rows = self._rows_touched(old)
+        # Thousands (a long document's marks) touch every row on screen anyway: not worked out.
+        many = len(old) + len(highlights) > _MANY_HIGHLIGHTS
         if highlights:
             self.layers[layer] = list(highlights)
-            rows |= self._rows_touched(highlights)
         else:
             self.layers.pop(layer, None)
-        return rows
+        if many:
+            return ALL_ROWS
+        return self._rows_touched(old) | self._rows_touched(highlights)
 
     def _rows_touched(self, highlights: Iterable[Highlight]) -> set[int]:
         """The rows of the highlights' sentences (their ranges need not be resolved for that)."""
@@ -109,7 +129,8 @@ class HighlightLayers:
         index = self._by_row.get(layer)
         if index is None:
             index = {}
-            for h in _merged_marks(self.layers.get(layer, ())):
+            highlights = self.layers.get(layer, ())
+            for h in highlights if layer in self._merged else _merged_marks(highlights):
                 row = self.text.sentence_row(h.sentence_id)
                 if row is not None:
                     index.setdefault(row, []).append(h)
