@@ -514,3 +514,32 @@ def test_the_window_s_alignment_keeps_full_collections_off_only_while_it_runs(
     assert gc.get_freeze_count() == 0 and gc.get_threshold() == threshold
     [sid] = window.view.content().order
     assert window.words.highlighter.table(sid) is not None  # and the words were aligned
+
+
+def test_aligning_gives_way_while_the_reader_scrolls_and_finishes_once_they_stop(
+    tiny_package, small_dictionary, make_window, qtbot
+):
+    """The worker waits while scroll steps keep coming (a frame must not wait for its GIL), then
+    goes on by itself; switching documents meanwhile cancels it without waiting for the reader."""
+    from ui.words import ReaderActivity
+
+    first = add_article(LAVROV_NL, {LAVROV_NL: LAVROV_EN})
+    second = add_article(f"{LAVROV_NL} {LAVROV_NL}", {LAVROV_NL: LAVROV_EN})
+    window = make_window()
+    activity = window.words.activity
+    assert isinstance(activity, ReaderActivity) and not activity.busy()
+    window.view.scrolled.emit()  # as every scroll step does
+    assert activity.busy()
+    with qtbot.waitSignal(window.words.aligned, timeout=WAIT_MS):
+        window.open_document(first)
+        window.view.scrolled.emit()
+    assert not activity.busy()  # it only finished once the reader had stopped
+    [sid] = window.view.content().order
+    assert window.words.highlighter.table(sid) is not None
+
+    window.view.scrolled.emit()
+    window.open_document(second)
+    window.view.scrolled.emit()
+    window.open_document(first)  # the second one's alignment is cancelled while "scrolling"
+    qtbot.waitUntil(lambda: not window.words.busy(), timeout=WAIT_MS)
+    assert window.words.highlighter.table(window.view.content().order[0]) is not None

@@ -14,6 +14,8 @@ session shows, so a read-only library's unsaved translations are aligned too, in
 from __future__ import annotations
 
 import gc
+import threading
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -58,6 +60,36 @@ _FULL_COLLECTION = gc.get_threshold()[2]
 _NO_FULL_COLLECTION = 1_000_000  # young collections still free the worker's short-lived cycles
 
 
+READER_PAUSE_S = 0.25  # the alignment waits this long after the reader's last scroll step
+
+
+class ReaderActivity:
+    """When the reader last scrolled, for a worker to give way: a worker holding the GIL makes
+    the GUI thread wait for it at every call into Qt, which stretches a frame of scrolling past
+    50 ms on two cores. Written on the GUI thread, read by workers (one float, under a lock)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._until = 0.0
+
+    def scrolled(self) -> None:
+        with self._lock:
+            self._until = time.monotonic() + READER_PAUSE_S
+
+    def busy(self) -> bool:
+        with self._lock:
+            return time.monotonic() < self._until
+
+    def wait(self, cancelled: Callable[[], bool]) -> None:
+        """Return once the reader has stopped scrolling for a moment (or the work is cancelled)."""
+        while not cancelled():
+            with self._lock:
+                left = self._until - time.monotonic()
+            if left <= 0:
+                return
+            time.sleep(min(left, 0.05))
+
+
 class WordTools(QObject):
     """Alignment tasks, the word highlighter and the dictionary popup of one reader view."""
 
@@ -94,12 +126,14 @@ class WordTools(QObject):
         self._queued_engine = False  # and whether that may use the engine (forced decoding)
         self._dictionary_task: Task | None = None
         self._popup_word: WordRef | None = None
+        self.activity = ReaderActivity()
 
         self.highlighter.hovered.connect(self._on_hovered)
         self.highlighter.clicked.connect(self._on_clicked)
         self.highlighter.dismissed.connect(self.close_popup)
         self.popup.closed.connect(self._on_popup_closed)
         view.scrolled.connect(self.follow)
+        view.scrolled.connect(self.activity.scrolled)
         view.installEventFilter(self)
 
     # ----------------------------------------------------------------- document lifecycle
@@ -195,6 +229,8 @@ class WordTools(QObject):
         # The English shown, which a read-only library may not hold (translated, never saved).
         shown = {sid: en for sid, (_, en) in texts.items()}
 
+        activity = self.activity
+
         def work(ctx: TaskContext) -> dict[int, SentenceWords]:
             from reader.alignments import document_alignments
 
@@ -202,6 +238,7 @@ class WordTools(QObject):
             tables: dict[int, SentenceWords] = {}
 
             def keep(sid: int, alignment: Alignment) -> None:
+                activity.wait(ctx.cancelled)  # scrolling goes first; aligning goes on after it
                 # Each alignment becomes its compact table at once (see document_alignments' each).
                 pair = texts.get(sid)
                 table = SentenceWords.build(alignment, *pair) if pair is not None else None
@@ -231,6 +268,19 @@ class WordTools(QObject):
         _thaw_heap()
         if self._queued:
             self._start_alignment()
+        else:
+            self._collect_when_idle()
+
+    def _collect_when_idle(self) -> None:
+        """The heap is thawed: the next full collection walks all of it (about 150 ms on the GUI
+        thread with a long document and a large library open). Run it now, while the reader is
+        not scrolling, rather than let the allocator set it off in the middle of a scroll."""
+        if self._align_task is not None:
+            return  # another alignment froze the heap again
+        if self.activity.busy():
+            QTimer.singleShot(int(READER_PAUSE_S * 1000), self._collect_when_idle)
+            return
+        gc.collect()
 
     def align_sentence(self, sentence_id: int) -> Task | None:
         """Realign one sentence whose English changed (an edit, a revert, a retranslation)."""
