@@ -383,11 +383,13 @@ class MainWindow(QMainWindow):
             self.refresh_library()
             return False
         self.doc_id, self.session = doc_id, session
+        # Shown first, so the view lays the document out once, at its real width (shown after,
+        # its first resize laid all 2,000 rows of a long document out a second time).
+        self.stack.setCurrentIndex(1)
         self.view.set_missing_mode("pending" if package is not None else "none")
         self.view.set_session(session)  # first: the word highlights are drawn on its rows
         self.words.set_session(session)
         session.subscribe(self.translation.session_changed)
-        self.stack.setCurrentIndex(1)
         self.header.relayout()
         self.setWindowTitle(f"{session.document.title} — Bilingual Reader")
         anchor = self.setting(f"ui.scroll.{doc_id}")
