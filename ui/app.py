@@ -289,6 +289,8 @@ def _screenshot(window, path: str, out: str) -> int:
         time.sleep(0.01)
     QCoreApplication.processEvents()
     try:
+        if window.last_error_dialog is not None:  # --screenshot reports on stderr: nobody reads it
+            window.last_error_dialog.close()
         if errors:
             print(f"bireader: {errors[0]}", file=sys.stderr)
             return 1
@@ -297,8 +299,6 @@ def _screenshot(window, path: str, out: str) -> int:
                 "bireader: translation did not finish within 60 s; the screenshot shows what was done.",
                 file=sys.stderr,
             )
-        if window.last_error_dialog is not None:
-            window.last_error_dialog.close()
         image = window.grab()
         if not image.save(out):
             print(
