@@ -20,7 +20,7 @@ import sqlite3
 import sys
 import threading
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -32,7 +32,7 @@ from reader.dictionary import SEPARABLE_PARTICLES
 from reader.errors import StoreError
 from reader.phrases import _AFTER_PARTICLE, _WORD, GAP_MARK, PhraseMatch, Span, _is_verb_lemma, word_lemma
 
-__all__ = ["DocumentMarks", "phrase_matches", "sentence_matches"]
+__all__ = ["DocumentMarks", "first_matches", "phrase_matches", "sentence_matches"]
 
 # Bump when the matching rules change: every stored document's marks are then found again.
 MATCHER_VERSION = 1
@@ -585,6 +585,38 @@ def phrase_matches(db: Database, doc_id: int) -> DocumentMarks:
     """
     with _gc_paused():
         return _phrase_matches(db, doc_id)
+
+
+def first_matches(db: Database, doc_id: int, sentence_ids: Collection[int]) -> DocumentMarks | None:
+    """The marks of some sentences (those on screen) while the document's own are not known yet:
+    its first match takes about a second on a long document with thousands of saved phrases, and
+    the screen need not wait for the rest. None when they are known (in memory or stored):
+    :func:`phrase_matches` is then quick; or when the sentences are the whole document."""
+    with _gc_paused():
+        content = store.get_document(db, doc_id)["content_hash"]
+        database = _database_key(db)
+        seq = _current_seq(db)
+        with _lock:
+            known = _results.get((database, doc_id))
+        if known is not None and known.content == content and known.seq == seq:
+            return None
+        row = db.execute(
+            "SELECT seq FROM phrase_marks WHERE document_id = ? AND content_hash = ? AND matcher = ?",
+            [doc_id, content, _matcher_id()],
+        ).fetchone()
+        if row is not None:
+            return None  # stored: read (and brought up to date) at once
+        wanted = set(sentence_ids)
+        every = db.execute("SELECT id, text FROM sentences WHERE document_id = ?", [doc_id]).fetchall()
+        rows = [(sid, text) for sid, text in every if sid in wanted]
+        if len(rows) == len(every):
+            return None  # all of it is on screen: matching it all is the same work
+        keys = dict(db.execute("SELECT id, lemma_key FROM saved_phrases").fetchall())
+        if not rows or not keys:
+            return DocumentMarks({}, {})
+        words_of = [_WORD.findall(text) for _sid, text in rows]
+        forms = {word: _forms(word) for word in set().union(*words_of)}
+        return DocumentMarks.of(_document_matches(rows, words_of, forms, _index(database, keys)))
 
 
 @contextmanager

@@ -203,3 +203,22 @@ def test_the_open_document_is_marked_again_only_for_the_phrase_just_saved(db, mo
     assert words(db, target)["Het huis van de burgemeester is groot."] == ["burgemeester"]
     assert indexed == [{added.id}]
     assert store.get_document(db, target)  # the document itself untouched
+
+
+def test_the_sentences_on_screen_are_matched_first_only_while_nothing_is_known(db):
+    source, (houses, _mayor) = add(db, HOUSES, "A")
+    save(db, source, houses, "oude huizen")
+    long_doc, sentences = add(db, " ".join([WAR, HOUSES] * 5), "B")
+    ids = [s.id for s in sentences]
+    screen = ids[:4]  # "De oorlog …", "Zijn moeder …", "De oude huizen …", "Het huis …"
+    first = phrase_match.first_matches(db, long_doc, screen)
+    assert first is not None and set(first) == {ids[2]}  # only the screen's "oude huizen"
+    assert stored(db, long_doc) is None  # a glimpse: nothing kept
+
+    every = phrase_matches(db, long_doc)
+    assert set(every) == {ids[k] for k in range(2, len(ids), 4)}
+    assert phrase_match.first_matches(db, long_doc, screen) is None  # known now: read at once
+    forget()
+    assert phrase_match.first_matches(db, long_doc, screen) is None  # stored
+    short, short_sentences = add(db, HOUSES, "C")
+    assert phrase_match.first_matches(db, short, [s.id for s in short_sentences]) is None  # all of it

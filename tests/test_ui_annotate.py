@@ -575,3 +575,33 @@ def test_a_word_in_several_saved_phrases_is_underlined_once_when_painted(window,
     drawn = sorted((s - start, e - start) for side, s, e, _c, style in underlines[row] if style == MARK)
     assert drawn == [(m, m + 3), (k, k + 7)]  # "Koeleba" once, though two phrases hold it
     assert window.view.mark_tooltip(word_point(window, sid, NL, "Koeleba")) == "Koeleba\n\nmet Koeleba"
+
+
+def test_a_long_document_never_marked_shows_the_marks_on_screen_first_then_all(window, qtbot, monkeypatch):
+    first = add_article(CALL_NL, {})
+    paragraphs = [f"Alinea {k}: zij belt haar vader morgen op." for k in range(80)]
+    long_doc = add_article("\n\n".join(paragraphs), {})
+    db = store.open_db()
+    [sid] = [r.id for r in store.document_sentences(db, first)]
+    phrases.save_phrase(db, first, sid, phrases.spans_of_quote(CALL_NL, "belde … op"), en="", dictionary=None)
+    every = {r.id for r in store.document_sentences(db, long_doc)}
+    db.close()
+    shown: list[set[int]] = []
+    view_sets = window.view.set_phrase_marks
+
+    def spy(marks, *rest, **named):
+        shown.append(set(marks))
+        view_sets(marks, *rest, **named)
+
+    monkeypatch.setattr(window.view, "set_phrase_marks", spy)
+    window.open_document(long_doc)
+    marked(qtbot, window)
+    on_screen, complete = shown  # two deliveries: the screen's sentences, then every one
+    assert complete == every
+    assert on_screen and on_screen < every and on_screen <= set(window.view.visible_sentence_ids())
+    window.open_document(first)
+    marked(qtbot, window)
+    shown.clear()
+    window.open_document(long_doc)
+    marked(qtbot, window)
+    assert shown == [every]  # known now: read at once, in one delivery

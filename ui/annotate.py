@@ -537,9 +537,10 @@ class AnnotationActions:
     def refresh_phrase_marks(self) -> None:
         """Underline the saved phrases (of any article) found in the open document, by lemma.
 
-        Matching a long document against thousands of saved phrases takes a while, so it runs in a
-        worker with its own connection and the marks (with their tooltips, loaded in one query)
-        arrive when done; opening never waits. A newer refresh or another document drops them."""
+        A worker with its own connection reads them (``reader.phrase_match`` keeps them with the
+        document); opening never waits. The first time a long document is matched (about a
+        second), the sentences on screen are matched first and shown at once. A newer refresh or
+        another document drops them."""
         w = self.window
         self._marking_generation += 1
         if self._marking is not None:
@@ -554,9 +555,13 @@ class AnnotationActions:
         generation, doc_id = self._marking_generation, w.doc_id
         db_path = str(w.db_path) if w.db_path else None
         read_only = True if w.read_only else None
+        on_screen = w.view.visible_sentence_ids()
 
         def work(ctx: TaskContext) -> tuple[DocumentMarks, dict[int, list[Span]]] | None:
             with closing(store.open_db(db_path, read_only=read_only)) as db:
+                first = phrase_match.first_matches(db, doc_id, on_screen) if on_screen else None
+                if first and not ctx.cancelled():
+                    ctx.partial((first, first.ranges()))
                 found = phrase_match.phrase_matches(db, doc_id)
             if ctx.cancelled():
                 return None
@@ -579,7 +584,8 @@ class AnnotationActions:
                 self._marking = None
 
         task = w.runner.run(
-            work, label=f"phrase-marks:{doc_id}", on_done=done, on_error=failed, on_finished=finished
+            work, label=f"phrase-marks:{doc_id}", on_done=done, on_partial=done, on_error=failed,
+            on_finished=finished,
         )
         self._marking = task
 
