@@ -174,19 +174,6 @@ class DocumentMarks(Mapping[int, tuple[PhraseMatch, ...]]):
         """How many marks in all (unpacks every sentence)."""
         return sum(len(self[sid]) for sid in self)
 
-    def without(self, phrase_ids: set[int]) -> dict[int, tuple[PhraseMatch, ...]]:
-        """The matches of every phrase but ``phrase_ids``."""
-        out = {}
-        for sid in self:
-            found = self[sid]
-            if phrase_ids.isdisjoint(m.phrase_id for m in found):
-                out[sid] = found
-            else:
-                kept = tuple(m for m in found if m.phrase_id not in phrase_ids)
-                if kept:
-                    out[sid] = kept
-        return out
-
     # -- storage: one little-endian int32 array, zlib-compressed
 
     def to_blob(self) -> bytes:

@@ -37,7 +37,6 @@ __all__ = [
     "lemma_key",
     "list_phrases",
     "phrase_labels",
-    "phrases_by_id",
     "restore_phrase",
     "save_phrase",
     "spans_of_quote",
@@ -460,16 +459,6 @@ def get_phrase(db: Database, phrase_id: int) -> SavedPhrase:
 def any_saved(db: Database) -> bool:
     """Whether the library holds any saved phrase (if not, there is nothing to mark or match)."""
     return db.execute("SELECT EXISTS (SELECT 1 FROM saved_phrases)").fetchone()[0] == 1
-
-
-def phrases_by_id(db: Database, ids: Iterable[int]) -> dict[int, SavedPhrase]:
-    """The saved phrases of ``ids`` that exist, in one query (marking thousands of phrases in a long
-    document must not cost a query each)."""
-    wanted = json.dumps(sorted({int(i) for i in ids}))
-    cursor = db.execute(
-        f"SELECT {_COLUMNS} FROM saved_phrases WHERE id IN (SELECT value FROM json_each(?))", [wanted]
-    )
-    return {row[0]: _from_row(row) for row in cursor}
 
 
 def phrase_labels(db: Database, ids: Iterable[int]) -> dict[int, tuple[str, str, str]]:

@@ -173,26 +173,8 @@ class HighlightLayers:
         return out, underlines
 
 
-def phrase_mark_ranges(marks: Mapping[int, Iterable[tuple]]) -> dict[int, list[tuple[int, int]]]:
-    """Sentence id -> the union of its saved phrases' Dutch spans ({sentence id: [(spans, phrase
-    id, tooltip)]}): what is underlined. A long document with thousands of saved phrases has a
-    dozen a sentence; plain data, so a worker can work it out before the marks reach the view."""
-    out: dict[int, list[tuple[int, int]]] = {}
-    for sid, found in marks.items():
-        union: list[tuple[int, int]] = []
-        for a, b in sorted(span for spans, _pid, _tip in found for span in spans):
-            if union and a <= union[-1][1]:
-                if b > union[-1][1]:
-                    union[-1] = (union[-1][0], b)
-            else:
-                union.append((a, b))
-        if union:
-            out[sid] = union
-    return out
-
-
 def phrase_mark_highlights(ranges: Mapping[int, list[tuple[int, int]]], color: QColor) -> list[Highlight]:
-    """One underline highlight a sentence (from :func:`phrase_mark_ranges`)."""
+    """One underline highlight a sentence (``DocumentMarks.ranges``: already merged)."""
     return [Highlight(sid, NL, spans, color, MARK) for sid, spans in ranges.items()]
 
 
