@@ -60,7 +60,7 @@ def _unpack(flat: list[int]) -> tuple[PhraseMatch, ...]:
             out.append(PhraseMatch(flat[i], spans))
             i = j
     except (IndexError, ValueError):  # a damaged blob: what it held is found again next time
-        return tuple(out)
+        pass
     return tuple(out)
 
 
@@ -587,11 +587,7 @@ def first_matches(db: Database, doc_id: int, sentence_ids: Collection[int]) -> D
             known = _results.get((database, doc_id))
         if known is not None and known.content == content and known.seq == seq:
             return None
-        row = db.execute(
-            "SELECT seq FROM phrase_marks WHERE document_id = ? AND content_hash = ? AND matcher = ?",
-            [doc_id, content, _matcher_id()],
-        ).fetchone()
-        if row is not None:
+        if _stored(db, doc_id, content, "seq") is not None:
             return None  # stored: read (and brought up to date) at once
         wanted = set(sentence_ids)
         every = db.execute("SELECT id, text FROM sentences WHERE document_id = ?", [doc_id]).fetchall()
@@ -600,10 +596,10 @@ def first_matches(db: Database, doc_id: int, sentence_ids: Collection[int]) -> D
             return None  # all of it is on screen: matching it all is the same work
         keys = dict(db.execute("SELECT id, lemma_key FROM saved_phrases").fetchall())
         if not rows or not keys:
-            return DocumentMarks({}, {})
+            return EMPTY
         words_of = [_WORD.findall(text) for _sid, text in rows]
-        forms = {word: _forms(word) for word in set().union(*words_of)}
-        return DocumentMarks.of(_document_matches(rows, words_of, forms, _index(database, keys)))
+        found = _document_matches(rows, words_of, _lemmatised(words_of), _index(database, keys))
+        return DocumentMarks.of(found)
 
 
 @contextmanager
@@ -665,14 +661,23 @@ def _word_forms(
     first lookup alone costs 0.3 s)."""
     if known is not None:
         return known
-    row = db.execute(
-        "SELECT words FROM phrase_marks WHERE document_id = ? AND content_hash = ? AND matcher = ?",
-        [doc_id, content, _matcher_id()],
-    ).fetchone()
+    row = _stored(db, doc_id, content, "words")
     words = _words_from_blob(row[0]) if row else None
     if words is not None and all(w in words for ws in words_of for w in ws):
         return words
+    return _lemmatised(words_of)
+
+
+def _lemmatised(words_of: list[list[str]]) -> dict[str, tuple[str, ...]]:
     return {word: _forms(word) for word in set().union(*words_of)}
+
+
+def _stored(db: Database, doc_id: int, content: str, columns: str) -> tuple | None:
+    """``columns`` of the document's stored marks, if found in this text by this matcher."""
+    return db.execute(
+        f"SELECT {columns} FROM phrase_marks WHERE document_id = ? AND content_hash = ? AND matcher = ?",
+        [doc_id, content, _matcher_id()],
+    ).fetchone()
 
 
 def _words_from_blob(blob: bytes) -> dict[str, tuple[str, ...]] | None:
@@ -685,10 +690,7 @@ def _words_from_blob(blob: bytes) -> dict[str, tuple[str, ...]] | None:
 
 def _load(db: Database, doc_id: int, content: str) -> _Known | None:
     """The marks kept in the library, if they were found in this text by this matcher."""
-    row = db.execute(
-        "SELECT seq, marks FROM phrase_marks WHERE document_id = ? AND content_hash = ? AND matcher = ?",
-        [doc_id, content, _matcher_id()],
-    ).fetchone()
+    row = _stored(db, doc_id, content, "seq, marks")
     if row is None:
         return None
     marks = DocumentMarks.from_blob(row[1])
