@@ -26,7 +26,6 @@ import os
 import re
 import shutil
 import socket
-import ssl
 import sys
 import tempfile
 import threading
@@ -38,6 +37,7 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from models.errors import Cancelled, ModelError
+from models.network import deadline_opener
 
 INDEX_ENV = "BIREADER_ARGOS_INDEX"
 PACKAGES_ENV = "ARGOS_PACKAGES_DIR"
@@ -664,10 +664,7 @@ def _reason(err: Exception) -> str:
     return str(getattr(err, "reason", None) or err)
 
 
-# --- network with a wall-clock deadline ----------------------------------------------------------
-# A socket timeout restarts on every byte: a server sending one byte every 29 s never times out.
-# Every socket a download opens re-arms its timeout before each receive to what is left of one
-# overall deadline, and refuses to wait once it has passed, so no read can outlive it.
+# --- network with a wall-clock deadline (models.network) -----------------------------------------
 
 
 # what a failing server or connection raises (http.client.IncompleteRead is no OSError)
@@ -682,81 +679,8 @@ def _left(deadline: float) -> float:
     return deadline - time.monotonic()
 
 
-class _DeadlineSocket(socket.socket):
-    deadline = math.inf
-
-    @classmethod
-    def adopt(cls, sock: socket.socket, deadline: float) -> _DeadlineSocket:
-        adopted = cls(sock.family, sock.type, sock.proto, fileno=sock.detach())
-        adopted.deadline = deadline
-        return adopted
-
-    def _arm(self) -> None:
-        left = _left(self.deadline)
-        if left <= 0:
-            raise TimeoutError("the download deadline has passed")
-        self.settimeout(min(NETWORK_TIMEOUT, left))
-
-    def recv(self, *args):
-        self._arm()
-        return super().recv(*args)
-
-    def recv_into(self, *args):
-        self._arm()
-        return super().recv_into(*args)
-
-
-def _tls_context(deadline: float) -> ssl.SSLContext:
-    """The default verified context, its sockets bound by the deadline (handshake included)."""
-
-    class _DeadlineTLSSocket(ssl.SSLSocket):
-        def _arm(self) -> None:
-            left = _left(deadline)
-            if left <= 0:
-                raise TimeoutError("the download deadline has passed")
-            self.settimeout(min(NETWORK_TIMEOUT, left))
-
-        def do_handshake(self, *args):
-            self._arm()
-            return super().do_handshake(*args)
-
-        def read(self, *args):
-            self._arm()
-            return super().read(*args)
-
-    context = ssl.create_default_context()
-    context.set_alpn_protocols(["http/1.1"])
-    context.sslsocket_class = _DeadlineTLSSocket
-    return context
-
-
 def _opener(deadline: float) -> urllib.request.OpenerDirector:
-    def connect(address, timeout=NETWORK_TIMEOUT, source_address=None, *args, **kwargs):
-        left = _left(deadline)
-        if left <= 0:
-            raise TimeoutError("the download deadline has passed")
-        wait = min(NETWORK_TIMEOUT, left, timeout or NETWORK_TIMEOUT)
-        return _DeadlineSocket.adopt(socket.create_connection(address, wait, source_address), deadline)
-
-    def bounded(base: type) -> type:
-        class Connection(base):
-            def __init__(self, *args, **kwargs):
-                super().__init__(*args, **kwargs)
-                self._create_connection = connect
-
-        return Connection
-
-    plain, tls = bounded(http.client.HTTPConnection), bounded(http.client.HTTPSConnection)
-
-    class Http(urllib.request.HTTPHandler):
-        def do_open(self, http_class, req, **kwargs):
-            return super().do_open(plain, req, **kwargs)
-
-    class Https(urllib.request.HTTPSHandler):
-        def do_open(self, http_class, req, **kwargs):
-            return super().do_open(tls, req, **kwargs)
-
-    return urllib.request.build_opener(Http(), Https(context=_tls_context(deadline)))
+    return deadline_opener(deadline, NETWORK_TIMEOUT)
 
 
 def _open(opener, url: str, deadline: float, what: str):

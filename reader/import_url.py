@@ -14,7 +14,6 @@ do, but the article then carries a warning that it did not come over a secure co
 from __future__ import annotations
 
 import http.client
-import math
 import re
 import socket
 import ssl
@@ -26,6 +25,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
+from models.network import deadline_opener
 from reader import __version__
 from reader.errors import ImportFailed
 
@@ -75,73 +75,9 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
-class _Overdue(TimeoutError):
-    """The whole download's deadline passed (a socket timeout only bounds one wait)."""
-
-
-def _arm(sock: socket.socket, deadline: float, timeout: float) -> None:
-    """Before each wait for bytes: wait at most ``timeout``, and never past the deadline."""
-    left = deadline - time.monotonic()
-    if left <= 0:
-        raise _Overdue("the download deadline has passed")
-    sock.settimeout(min(timeout, left))
-
-
-class _DeadlineSocket(socket.socket):
-    deadline = math.inf
-    wait = TIMEOUT_S
-
-    def recv(self, *args):  # noqa: ANN002, ANN201
-        _arm(self, self.deadline, self.wait)
-        return super().recv(*args)
-
-    def recv_into(self, *args):  # noqa: ANN002, ANN201
-        _arm(self, self.deadline, self.wait)
-        return super().recv_into(*args)
-
-
 def _opener(deadline: float, timeout: float) -> urllib.request.OpenerDirector:
     """Verified TLS, redirects left to ``fetch``, and every socket bound by ``deadline``."""
-
-    class DeadlineTLSSocket(ssl.SSLSocket):
-        def do_handshake(self, *args):  # noqa: ANN002, ANN202 - the handshake's reads count too
-            _arm(self, deadline, timeout)
-            return super().do_handshake(*args)
-
-        def read(self, *args):  # noqa: ANN002, ANN202
-            _arm(self, deadline, timeout)
-            return super().read(*args)
-
-    def connect(address, wait=None, source_address=None, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise _Overdue("the download deadline has passed")
-        sock = socket.create_connection(address, min(timeout, left), source_address)
-        bound = _DeadlineSocket(sock.family, sock.type, sock.proto, fileno=sock.detach())
-        bound.deadline, bound.wait = deadline, timeout
-        return bound
-
-    def bounded(base: type[http.client.HTTPConnection]) -> type[http.client.HTTPConnection]:
-        class Connection(base):  # type: ignore[valid-type, misc]
-            def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
-                super().__init__(*args, **kwargs)
-                self._create_connection = connect
-
-        return Connection
-
-    plain, tls = bounded(http.client.HTTPConnection), bounded(http.client.HTTPSConnection)
-
-    class Http(urllib.request.HTTPHandler):
-        def do_open(self, http_class, req, **kwargs):  # noqa: ANN001, ANN003, ANN202
-            return super().do_open(plain, req, **kwargs)
-
-    class Https(urllib.request.HTTPSHandler):
-        def do_open(self, http_class, req, **kwargs):  # noqa: ANN001, ANN003, ANN202
-            return super().do_open(tls, req, **kwargs)
-
-    context = ssl.create_default_context()  # CERT_REQUIRED and host names checked: never loosened
-    context.sslsocket_class = DeadlineTLSSocket
-    return urllib.request.build_opener(_NoRedirects(), Http(), Https(context=context))
+    return deadline_opener(deadline, timeout, _NoRedirects())
 
 
 def _check_scheme(url: str, original: str) -> None:
