@@ -20,7 +20,7 @@ import sqlite3
 import sys
 import threading
 import zlib
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -32,7 +32,7 @@ from reader.dictionary import SEPARABLE_PARTICLES
 from reader.errors import StoreError
 from reader.phrases import _AFTER_PARTICLE, _WORD, GAP_MARK, PhraseMatch, Span, _is_verb_lemma, word_lemma
 
-__all__ = ["DocumentMarks", "first_matches", "phrase_matches", "sentence_matches"]
+__all__ = ["DocumentMarks", "first_matches", "phrase_matches", "sentence_matches", "union_spans"]
 
 # Bump when the matching rules change: every stored document's marks are then found again.
 MATCHER_VERSION = 1
@@ -88,15 +88,21 @@ def _pack(matches: list[PhraseMatch] | tuple[PhraseMatch, ...]) -> tuple[list[in
         for start, end in spans:
             flat.append(start)
             flat.append(end)
-    union: list[int] = []
-    for start, end in sorted(span for m in matches for span in m.spans):
-        if union and start <= union[-1]:
-            if end > union[-1]:
-                union[-1] = end
-        else:
-            union.append(start)
-            union.append(end)
+    union = [edge for span in union_spans(span for m in matches for span in m.spans) for edge in span]
     return flat, union
+
+
+def union_spans(spans: Iterable[Span]) -> list[Span]:
+    """Overlapping or touching spans as one, in order: a word in several saved phrases is one
+    underline."""
+    union: list[Span] = []
+    for start, end in sorted(spans):
+        if union and start <= union[-1][1]:
+            if end > union[-1][1]:
+                union[-1] = (union[-1][0], end)
+        else:
+            union.append((start, end))
+    return union
 
 
 class DocumentMarks(Mapping[int, tuple[PhraseMatch, ...]]):

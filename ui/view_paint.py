@@ -13,6 +13,7 @@ from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QTextCharFormat, QTextLayout
 
 from reader.hover import EN, FILL, NL, UNDERLINE
+from reader.phrase_match import union_spans
 from ui.view_content import INTERLEAVED, SIDE_BY_SIDE, ShownText
 from ui.view_layout import Block, Mark, RowLayout, ViewLayout
 
@@ -196,13 +197,7 @@ def _merged_marks(highlights: Iterable[Highlight]) -> list[Highlight]:
         ranges.extend(h.ranges)
     for h in out:
         if h.style == MARK and h.ranges:
-            union: list[tuple[int, int]] = []
-            for a, b in sorted(h.ranges):
-                if union and a <= union[-1][1]:
-                    union[-1] = (union[-1][0], max(union[-1][1], b))
-                else:
-                    union.append((a, b))
-            h.ranges[:] = union
+            h.ranges[:] = union_spans(h.ranges)
     return out
 
 
