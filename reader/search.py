@@ -23,8 +23,8 @@ from reader.errors import ReaderError
 from reader.stems import stem_words, words
 
 __all__ = [
-    "MARK_CLOSE", "MARK_OPEN", "SearchError", "SearchHit", "match_spans", "search", "sentence_numbers",
-    "snippet",
+    "MARK_CLOSE", "MARK_OPEN", "SearchError", "SearchHit", "match_spans", "query_spans", "search",
+    "sentence_numbers", "snippet",
 ]
 
 MARK_OPEN, MARK_CLOSE = "[", "]"  # around matched words in a snippet
@@ -242,6 +242,12 @@ def _with_snippet(hit: SearchHit, terms: list[str], prefix: bool) -> SearchHit:
     return SearchHit(**{
         **hit.__dict__, "snippet": _around(hit.text, list(spans)), "spans": spans, "sentence_spans": shaded
     })
+
+
+def query_spans(text: str, query: str, *, prefix: bool = True) -> list[Span]:
+    """The words of ``text`` that ``query`` matches, as :func:`search` finds them (e.g. in a
+    version of a sentence the search did not see: the reader's own English)."""
+    return match_spans(text, words(query)[:MAX_QUERY_WORDS], prefix=prefix)
 
 
 def match_spans(text: str, terms: list[str], *, prefix: bool = True) -> list[Span]:

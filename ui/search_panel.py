@@ -37,9 +37,8 @@ from PySide6.QtWidgets import (
 
 from reader import store
 from reader.errors import ReaderError
-from reader.search import MARK_CLOSE, MARK_OPEN, MAX_QUERY_WORDS, SearchHit, match_spans, search
+from reader.search import MARK_CLOSE, MARK_OPEN, SearchHit, query_spans, search
 from reader.session import Changes, DocumentSession
-from reader.stems import words
 from ui.find_bar import match_colors
 from ui.reader_view import Highlight
 from ui.tasks import Task, TaskContext
@@ -284,7 +283,7 @@ class SearchPanel(QDockWidget):
         if hit.kind in ("nl", "mt", "user") and text != hit.text:
             # The view shows another English (the reader's own version, or one changed since the
             # search): its words that match the query, found as the search found them.
-            spans = tuple(match_spans(text, words(self._shaded_query)[:MAX_QUERY_WORDS]))
+            spans = tuple(query_spans(text, self._shaded_query))
         spans = tuple((s, e) for s, e in spans if 0 <= s < e <= len(text))
         self._shaded = hit
         if not spans:
